@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { partnerIdSchema } from "./catalog";
+import { verificationErrorCodeSchema } from "./errors";
+import { defenderCloudIdSchema } from "./partners/defender";
+
+/** The HTTP contract of Patchbay's `/api` (DESIGN §4). Server responses and client parsing share these schemas. */
+
+export const integrationStatusSchema = z.enum(["connected", "degraded", "error", "disconnected", "checking"]);
+export type IntegrationStatus = z.infer<typeof integrationStatusSchema>;
+
+export const stepIdSchema = z.enum(["input", "cloud", "token", "permissions", "api"]);
+export type StepId = z.infer<typeof stepIdSchema>;
+
+/** Support detail for a failure: raw provider text and correlation ids. Never a secret or a token. */
+export const failureDetailSchema = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+export type FailureDetail = z.infer<typeof failureDetailSchema>;
+
+export const integrationErrorSchema = z.object({
+  code: verificationErrorCodeSchema,
+  message: z.string(),
+  remediation: z.string(),
+  detail: failureDetailSchema.optional(),
+});
+export type IntegrationError = z.infer<typeof integrationErrorSchema>;
+
+export const verificationStepSchema = z.object({
+  id: stepIdSchema,
+  label: z.string(),
+  status: z.enum(["ok", "failed", "skipped"]),
+  message: z.string(),
+  code: verificationErrorCodeSchema.optional(),
+  remediation: z.string().optional(),
+  detail: failureDetailSchema.optional(),
+  durationMs: z.number().int().nonnegative(),
+});
+export type VerificationStep = z.infer<typeof verificationStepSchema>;
+
+export const permissionsSchema = z.object({
+  required: z.array(z.string()),
+  granted: z.array(z.string()),
+  missing: z.array(z.string()),
+});
+export type Permissions = z.infer<typeof permissionsSchema>;
+
+export const verificationReportSchema = z.object({
+  /** True when the connection works well enough to store (status connected or degraded). */
+  ok: z.boolean(),
+  status: z.enum(["connected", "degraded", "error"]),
+  checkedAt: z.iso.datetime(),
+  durationMs: z.number().int().nonnegative(),
+  cloud: defenderCloudIdSchema.nullable(),
+  steps: z.array(verificationStepSchema),
+  permissions: permissionsSchema,
+  error: integrationErrorSchema.optional(),
+  warnings: z.array(z.object({ field: z.string(), message: z.string() })),
+});
+export type VerificationReport = z.infer<typeof verificationReportSchema>;
+
+export const integrationSchema = z.object({
+  id: z.uuid(),
+  partner: partnerIdSchema,
+  name: z.string(),
+  status: integrationStatusSchema,
+  config: z.object({
+    baseUrl: z.string(),
+    tenantId: z.string(),
+    appId: z.string(),
+    cloud: defenderCloudIdSchema,
+  }),
+  secret: z.object({
+    configured: z.boolean(),
+    fingerprint: z.string().nullable(),
+    updatedAt: z.iso.datetime().nullable(),
+    expiresAt: z.iso.datetime().nullable().optional(),
+  }),
+  permissions: permissionsSchema,
+  lastCheckedAt: z.iso.datetime().nullable(),
+  lastSuccessAt: z.iso.datetime().nullable(),
+  error: integrationErrorSchema.nullable().optional(),
+  /** The steps of the most recent verification, so the detail view can show them after a reload. */
+  lastReport: verificationReportSchema.nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  disconnectedAt: z.iso.datetime().nullable(),
+});
+export type Integration = z.infer<typeof integrationSchema>;
+
+export const integrationListSchema = z.object({ integrations: z.array(integrationSchema) });
+export type IntegrationList = z.infer<typeof integrationListSchema>;
+
+export const integrationEventKinds = [
+  "connected",
+  "connect_failed",
+  "tested",
+  "updated",
+  "secret_replaced",
+  "checked",
+  "status_changed",
+  "disconnected",
+] as const;
+export const integrationEventSchema = z.object({
+  id: z.string(),
+  integrationId: z.uuid(),
+  at: z.iso.datetime(),
+  kind: z.enum(integrationEventKinds),
+  actor: z.string(),
+  message: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type IntegrationEvent = z.infer<typeof integrationEventSchema>;
+export const integrationEventListSchema = z.object({ events: z.array(integrationEventSchema) });
+
+export const healthSchema = z.object({
+  status: z.literal("ok"),
+  version: z.string(),
+  database: z.enum(["pglite", "postgres"]),
+});
+export type Health = z.infer<typeof healthSchema>;

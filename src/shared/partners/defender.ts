@@ -1,0 +1,411 @@
+import { z } from "zod";
+
+/**
+ * Microsoft Defender for Endpoint: the facts Patchbay needs to validate what an admin pastes and to reach the
+ * right cloud. Sources: shared/reference/microsoft-defender.md §1 (hosts, authorities, scopes) and §2.4
+ * (permissions). Everything here is isomorphic: the browser validates with the same rules as the server.
+ */
+
+export const defenderCloudIds = ["commercial", "gcc", "gcc-high"] as const;
+export const defenderCloudIdSchema = z.enum(defenderCloudIds);
+export type DefenderCloudId = z.infer<typeof defenderCloudIdSchema>;
+
+export interface DefenderCloud {
+  id: DefenderCloudId;
+  label: string;
+  /** Host of the Entra ID authority that issues tokens for this cloud. */
+  authorityHost: string;
+  /** OAuth 2.0 client-credentials scope of the WindowsDefenderATP resource in this cloud. */
+  scope: string;
+  /** Where an admin manages app registrations in this cloud. */
+  entraPortal: string;
+}
+
+export const defenderClouds: Record<DefenderCloudId, DefenderCloud> = {
+  commercial: {
+    id: "commercial",
+    label: "Commercial",
+    authorityHost: "login.microsoftonline.com",
+    scope: "https://api.securitycenter.microsoft.com/.default",
+    entraPortal: "https://entra.microsoft.com",
+  },
+  gcc: {
+    id: "gcc",
+    label: "US Government GCC",
+    authorityHost: "login.microsoftonline.com",
+    scope: "https://api-gcc.securitycenter.microsoft.us/.default",
+    entraPortal: "https://entra.microsoft.com",
+  },
+  "gcc-high": {
+    id: "gcc-high",
+    label: "US Government GCC High / DoD",
+    authorityHost: "login.microsoftonline.us",
+    scope: "https://api-gov.securitycenter.microsoft.us/.default",
+    entraPortal: "https://entra.microsoft.us",
+  },
+};
+
+export interface DefenderRegion {
+  /** The API host (optionally host:port for operator-configured endpoints). */
+  host: string;
+  label: string;
+  cloud: DefenderCloudId;
+  /** An endpoint the operator of this Patchbay added through configuration (not a Microsoft host). */
+  operatorConfigured?: boolean;
+}
+
+/** Every documented Defender for Endpoint API host (reference §1.1, §1.2). The first is the recommended default. */
+export const defenderRegions: readonly DefenderRegion[] = [
+  { host: "api.security.microsoft.com", label: "Commercial · Global (recommended)", cloud: "commercial" },
+  { host: "us.api.security.microsoft.com", label: "Commercial · United States", cloud: "commercial" },
+  { host: "eu.api.security.microsoft.com", label: "Commercial · Europe", cloud: "commercial" },
+  { host: "uk.api.security.microsoft.com", label: "Commercial · United Kingdom", cloud: "commercial" },
+  { host: "au.api.security.microsoft.com", label: "Commercial · Australia", cloud: "commercial" },
+  { host: "swa.api.security.microsoft.com", label: "Commercial · Switzerland", cloud: "commercial" },
+  { host: "ina.api.security.microsoft.com", label: "Commercial · India", cloud: "commercial" },
+  { host: "aea.api.security.microsoft.com", label: "Commercial · Asia Pacific East", cloud: "commercial" },
+  {
+    host: "api.securitycenter.microsoft.com",
+    label: "Commercial · Global (classic host)",
+    cloud: "commercial",
+  },
+  {
+    host: "api-us.securitycenter.microsoft.com",
+    label: "Commercial · United States (classic)",
+    cloud: "commercial",
+  },
+  {
+    host: "api-eu.securitycenter.microsoft.com",
+    label: "Commercial · Europe (classic)",
+    cloud: "commercial",
+  },
+  {
+    host: "api-uk.securitycenter.microsoft.com",
+    label: "Commercial · United Kingdom (classic)",
+    cloud: "commercial",
+  },
+  {
+    host: "api-au.securitycenter.microsoft.com",
+    label: "Commercial · Australia (classic)",
+    cloud: "commercial",
+  },
+  {
+    host: "api.securitycenter.windows.com",
+    label: "Commercial · Global (legacy alias)",
+    cloud: "commercial",
+  },
+  { host: "api-gcc.securitycenter.microsoft.us", label: "US Government · GCC", cloud: "gcc" },
+  { host: "api-gcc.security.microsoft.us", label: "US Government · GCC (Defender XDR host)", cloud: "gcc" },
+  { host: "api-gov.securitycenter.microsoft.us", label: "US Government · GCC High / DoD", cloud: "gcc-high" },
+  {
+    host: "api-gov.security.microsoft.us",
+    label: "US Government · GCC High / DoD (Defender XDR host)",
+    cloud: "gcc-high",
+  },
+];
+
+export const DEFAULT_DEFENDER_HOST = "api.security.microsoft.com";
+
+/** Hosts people paste by mistake, with what to use instead. */
+const mistakenHosts: ReadonlyArray<{ pattern: RegExp; message: (host: string) => string }> = [
+  {
+    pattern: /^(security\.microsoft\.(com|us)|securitycenter\.(windows|microsoft)\.com|security\.apps\.mil)$/,
+    message: (host) =>
+      `${host} is the Defender portal, not its API. Use the API host, e.g. https://${DEFAULT_DEFENDER_HOST}.`,
+  },
+  {
+    pattern: /^(login\.(microsoftonline\.(com|us)|windows\.net|microsoft\.com)|sts\.windows\.net)$/,
+    message: (host) =>
+      `${host} is the Entra ID sign-in host; Patchbay derives it from the Base URL. Enter the Defender API host, e.g. https://${DEFAULT_DEFENDER_HOST}.`,
+  },
+  {
+    pattern: /^api-[a-z]+\d+\.securitycenter\.microsoft\.com$/,
+    message: (host) =>
+      `${host} is an internal regional front end (it appears in @odata.context), not a documented API host. Use https://api.securitycenter.microsoft.com or your region's host.`,
+  },
+  {
+    pattern: /^graph\.microsoft\.(com|us)$/,
+    message: () =>
+      `Microsoft Graph is a different API. Enter the Defender for Endpoint API host, e.g. https://${DEFAULT_DEFENDER_HOST}.`,
+  },
+];
+
+export interface DefenderPermission {
+  name: string;
+  /** Higher permissions that also satisfy this one. */
+  satisfiedBy: readonly string[];
+  description: string;
+}
+
+export interface DefenderFeature {
+  id: "devices" | "alerts";
+  label: string;
+  /** The API call Patchbay makes for this feature, and proves during verification. */
+  probe: "/api/machines" | "/api/alerts";
+  permission: DefenderPermission;
+}
+
+export const defenderFeatures: readonly DefenderFeature[] = [
+  {
+    id: "devices",
+    label: "Devices",
+    probe: "/api/machines",
+    permission: {
+      name: "Machine.Read.All",
+      satisfiedBy: ["Machine.ReadWrite.All"],
+      description: "Read all machine profiles (Patchbay lists devices).",
+    },
+  },
+  {
+    id: "alerts",
+    label: "Alerts",
+    probe: "/api/alerts",
+    permission: {
+      name: "Alert.Read.All",
+      satisfiedBy: ["Alert.ReadWrite.All"],
+      description: "Read all alerts (Patchbay syncs alerts).",
+    },
+  },
+];
+
+export const defenderRequiredPermissions: readonly string[] = defenderFeatures.map((f) => f.permission.name);
+
+/** Is `permission` granted by the `roles` of a token (directly or through a ReadWrite superset)? */
+export function isPermissionGranted(permission: DefenderPermission, roles: readonly string[]): boolean {
+  return roles.includes(permission.name) || permission.satisfiedBy.some((p) => roles.includes(p));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Field validation. Messages never echo the value: an admin may have pasted a secret into the wrong field.
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const MAX_URL_LENGTH = 2048;
+export const MAX_SECRET_LENGTH = 1024;
+export const MAX_NAME_LENGTH = 100;
+
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
+
+export type BaseUrlResult =
+  | { ok: true; baseUrl: string; region: DefenderRegion }
+  | { ok: false; message: string };
+
+/** Normalise `host:port` entries of the operator's extra-host list (lower case, no trailing dot). */
+export function normaliseExtraHosts(hosts: readonly string[]): string[] {
+  return hosts.map((h) => h.trim().toLowerCase().replace(/\.$/, "")).filter((h) => h.length > 0);
+}
+
+export function operatorRegions(extraHosts: readonly string[]): DefenderRegion[] {
+  return normaliseExtraHosts(extraHosts).map((host) => ({
+    host,
+    label: `Operator-configured endpoint · ${host}`,
+    cloud: "commercial",
+    operatorConfigured: true,
+  }));
+}
+
+/**
+ * Parse what an admin typed into Base URL. Accepts `https://` + a known Defender API host with nothing after it
+ * but an optional `/`; returns the canonical `https://host` (Patchbay appends `/api/...` itself).
+ */
+export function parseDefenderBaseUrl(raw: string, extraHosts: readonly string[] = []): BaseUrlResult {
+  const fail = (message: string): BaseUrlResult => ({ ok: false, message });
+  const value = raw.trim();
+  const example = `https://${DEFAULT_DEFENDER_HOST}`;
+  if (value === "") return fail(`Base URL is required. Pick your region, or enter e.g. ${example}.`);
+  if (value.length > MAX_URL_LENGTH) return fail(`Base URL is too long (over ${MAX_URL_LENGTH} characters).`);
+  if (/\s/.test(value)) return fail("Base URL must not contain spaces or line breaks.");
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase();
+  if (scheme === undefined || !value.includes("://")) {
+    return fail(`Base URL must start with https:// — e.g. ${example}.`);
+  }
+  if (scheme === "http")
+    return fail("Base URL must use https://, not http:// — Defender serves its API only over TLS.");
+  if (scheme !== "https") return fail(`Base URL must start with https:// — e.g. ${example}.`);
+
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(`Base URL is not a valid URL. Enter it as ${example}.`);
+  }
+  if (url.username !== "" || url.password !== "" || /^https:\/\/[^/]*@/i.test(value)) {
+    return fail(
+      "Base URL must not contain a user name or password; credentials go in App ID and App Secret.",
+    );
+  }
+  if (value.includes("?")) return fail("Base URL must not contain a query string (anything after ?).");
+  if (value.includes("#")) return fail("Base URL must not contain a fragment (anything after #).");
+
+  const host = url.hostname.replace(/\.$/, "");
+  const hostPort = url.port === "" ? host : `${host}:${url.port}`;
+  const extras = normaliseExtraHosts(extraHosts);
+  const region: DefenderRegion | undefined =
+    operatorRegions(extras).find((r) => r.host === hostPort) ??
+    (url.port === "" ? defenderRegions.find((r) => r.host === host) : undefined);
+
+  const path = url.pathname.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
+  if (/^\/api(\/v1\.0)?$/i.test(path)) {
+    const suggestion = region ? `https://${region.host}` : example;
+    return fail(`Leave /api off the Base URL — Patchbay adds /api itself. Use ${suggestion}.`);
+  }
+  if (path !== "") return fail("Base URL must be just the host, with no path. Patchbay adds /api itself.");
+
+  if (region) return { ok: true, baseUrl: `https://${region.host}`, region };
+
+  if (url.port !== "") {
+    return fail("Base URL must not include a port — Defender's API is served on the standard HTTPS port.");
+  }
+  if (IPV4.test(host) || host.startsWith("[")) {
+    return fail("Base URL must use the Defender API host name, not an IP address.");
+  }
+  const mistake = mistakenHosts.find((m) => m.pattern.test(host));
+  if (mistake) return fail(mistake.message(host));
+  return fail(
+    `That host is not a Microsoft Defender for Endpoint API host. Pick your region from the list, or use ${example}.`,
+  );
+}
+
+function guidField(label: string, whereToFind: string) {
+  return z.string({ error: `${label} is required. ${whereToFind}` }).transform((raw, ctx) => {
+    const value = raw.trim();
+    if (value === "") {
+      ctx.addIssue({ code: "custom", message: `${label} is required. ${whereToFind}` });
+      return z.NEVER;
+    }
+    if (!isGuid(value)) {
+      const looksLikeDomain = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value);
+      ctx.addIssue({
+        code: "custom",
+        message: looksLikeDomain
+          ? `${label} must be the GUID, not a domain name. ${whereToFind}`
+          : `${label} must be a GUID like 00000000-0000-0000-0000-000000000000. ${whereToFind}`,
+      });
+      return z.NEVER;
+    }
+    return value.toLowerCase();
+  });
+}
+
+export const tenantIdSchema = guidField(
+  "Tenant ID",
+  "Copy “Directory (tenant) ID” from the app registration's Overview page in Microsoft Entra admin center.",
+);
+
+export const appIdSchema = guidField(
+  "App ID",
+  "Copy “Application (client) ID” from the app registration's Overview page in Microsoft Entra admin center.",
+);
+
+const secretWhere = "Paste the secret's Value from Certificates & secrets in the app registration.";
+
+export const appSecretSchema = z
+  .string({ error: `App Secret is required. ${secretWhere}` })
+  .transform((raw, ctx) => {
+    // Entra secret values never contain white space; trimming only removes what a copy-paste dragged along.
+    const value = raw.trim();
+    if (value === "") {
+      ctx.addIssue({ code: "custom", message: `App Secret is required. ${secretWhere}` });
+      return z.NEVER;
+    }
+    if (value.length > MAX_SECRET_LENGTH) {
+      ctx.addIssue({
+        code: "custom",
+        message: `App Secret is longer than ${MAX_SECRET_LENGTH} characters; an Entra secret value is about 40. Check what was pasted.`,
+      });
+      return z.NEVER;
+    }
+    if (/\s/.test(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "App Secret contains spaces or line breaks; an Entra secret value has none. Paste the Value again.",
+      });
+      return z.NEVER;
+    }
+    if (isGuid(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "This looks like the secret's ID, not its Value. In Certificates & secrets copy the Value column (shown only right after you create the secret); if it is hidden, create a new secret.",
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+export const integrationNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Name must not be empty; leave it out to use the default.")
+  .max(MAX_NAME_LENGTH, `Name must be at most ${MAX_NAME_LENGTH} characters.`);
+
+export function baseUrlSchema(extraHosts: readonly string[] = []) {
+  return z.string({ error: "Base URL is required." }).transform((raw, ctx) => {
+    const result = parseDefenderBaseUrl(raw, extraHosts);
+    if (!result.ok) {
+      ctx.addIssue({ code: "custom", message: result.message });
+      return z.NEVER;
+    }
+    return result.baseUrl;
+  });
+}
+
+/** The Connect form and `POST /api/integrations[/test]` body for Defender. One schema, browser and server. */
+export function defenderConnectSchema(extraHosts: readonly string[] = []) {
+  return z.object({
+    partner: z.literal("defender", { error: "partner must be “defender”." }),
+    name: integrationNameSchema.optional(),
+    baseUrl: baseUrlSchema(extraHosts),
+    tenantId: tenantIdSchema,
+    appId: appIdSchema,
+    appSecret: appSecretSchema,
+  });
+}
+export type DefenderConnectInput = z.input<ReturnType<typeof defenderConnectSchema>>;
+export type DefenderConnect = z.output<ReturnType<typeof defenderConnectSchema>>;
+
+/** `PATCH /api/integrations/:id`: every field optional; an omitted App Secret keeps the stored one. */
+export function defenderUpdateSchema(extraHosts: readonly string[] = []) {
+  return z
+    .object({
+      name: integrationNameSchema.optional(),
+      baseUrl: baseUrlSchema(extraHosts).optional(),
+      tenantId: tenantIdSchema.optional(),
+      appId: appIdSchema.optional(),
+      appSecret: appSecretSchema.optional(),
+    })
+    .refine((v) => Object.values(v).some((x) => x !== undefined), {
+      message: "Nothing to change: send at least one of name, baseUrl, tenantId, appId or appSecret.",
+    });
+}
+export type DefenderUpdateInput = z.input<ReturnType<typeof defenderUpdateSchema>>;
+export type DefenderUpdate = z.output<ReturnType<typeof defenderUpdateSchema>>;
+
+export interface FieldWarning {
+  field: "tenantId" | "appId" | "baseUrl";
+  message: string;
+}
+
+/** Input that is valid but probably wrong. Shown next to the field; never blocks. */
+export function defenderInputWarnings(input: { tenantId?: string; appId?: string }): FieldWarning[] {
+  const warnings: FieldWarning[] = [];
+  const tenant = input.tenantId?.trim().toLowerCase();
+  const app = input.appId?.trim().toLowerCase();
+  if (tenant && app && tenant === app && isGuid(tenant)) {
+    warnings.push({
+      field: "appId",
+      message:
+        "App ID is the same as Tenant ID. On the Overview page, App ID is “Application (client) ID”; Tenant ID is “Directory (tenant) ID”.",
+    });
+  }
+  return warnings;
+}
+
+export function cloudOfHost(host: string, extraHosts: readonly string[] = []): DefenderCloud | undefined {
+  const region =
+    operatorRegions(extraHosts).find((r) => r.host === host) ?? defenderRegions.find((r) => r.host === host);
+  return region ? defenderClouds[region.cloud] : undefined;
+}
