@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import rateLimit from "@fastify/rate-limit";
+import Fastify, { type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { DestinationStream } from "pino";
+import { partnerCatalog, partnersResponseSchema } from "../shared/catalog";
+import { healthSchema } from "../shared/contract";
+import { createSecretBox, loadMasterKey } from "./crypto/secret-box";
+import { type DatabaseHandle, openDatabase } from "./db/client";
+import type { Env } from "./env";
+import { AppError } from "./lib/app-error";
+import { createIntegrationRepository } from "./modules/integrations/repository";
+import { integrationRoutes } from "./modules/integrations/routes";
+import { createIntegrationService } from "./modules/integrations/service";
+import { verifyDefenderConnection } from "./partners/defender/verify";
+import errorsPlugin from "./plugins/errors";
+import securityPlugin from "./plugins/security";
+import staticPlugin from "./plugins/static";
+
+export interface BuildAppOptions {
+  env: Env;
+  /** Where log lines go (tests capture them); stdout when omitted. */
+  logStream?: DestinationStream;
+  /** Mutating requests allowed per client address and minute. */
+  mutationsPerMinute?: number;
+  /** Serve dist/ (the built dashboard). */
+  serveClient?: boolean;
+}
+
+const version: string = (() => {
+  const parsed: unknown = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  const value = typeof parsed === "object" && parsed !== null ? Reflect.get(parsed, "version") : undefined;
+  return typeof value === "string" ? value : "0.0.0";
+})();
+
+/** Paths pino must never print, whatever a future log call passes it. */
+export const redactedPaths = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "appSecret",
+  "*.appSecret",
+  "*.*.appSecret",
+  "clientSecret",
+  "*.clientSecret",
+  "client_secret",
+  "*.client_secret",
+  "accessToken",
+  "*.accessToken",
+  "access_token",
+  "*.access_token",
+];
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { env } = options;
+  const app = Fastify({
+    logger: {
+      level: env.LOG_LEVEL,
+      redact: { paths: redactedPaths, censor: "[redacted]" },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    bodyLimit: 64 * 1024,
+    genReqId: () => randomUUID(),
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.removeContentTypeParser("text/plain");
+
+  await app.register(errorsPlugin);
+  await app.register(securityPlugin);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError(
+        429,
+        "rate_limited",
+        `Too many changes from this address: Patchbay allows ${context.max} a minute. Try again in ${context.after}.`,
+      ),
+  });
+
+  let database: DatabaseHandle;
+  try {
+    database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  app.addHook("onClose", () => database.close());
+
+  const box = createSecretBox(
+    await loadMasterKey({ fromEnv: env.PATCHBAY_MASTER_KEY, dataDir: env.DATA_DIR }),
+  );
+  const extraHosts = env.PATCHBAY_EXTRA_DEFENDER_HOSTS;
+  const service = createIntegrationService({
+    repo: createIntegrationRepository(database.db),
+    box,
+    extraHosts,
+    verify: (input) =>
+      verifyDefenderConnection(input, {
+        extraHosts,
+        entraAuthority: env.PATCHBAY_ENTRA_AUTHORITY,
+        callTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS,
+        deadlineMs: env.PATCHBAY_VERIFY_DEADLINE_MS,
+      }),
+  });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get("/api/health", { schema: { response: { 200: healthSchema } } }, async () => ({
+    status: "ok" as const,
+    version,
+    database: database.kind,
+  }));
+  const catalog = { partners: partnerCatalog(extraHosts) };
+  typed.get("/api/partners", { schema: { response: { 200: partnersResponseSchema } } }, async () => catalog);
+  await app.register(
+    integrationRoutes(service, { max: options.mutationsPerMinute ?? 60, timeWindow: 60_000 }),
+  );
+  if (options.serveClient ?? true) await app.register(staticPlugin);
+  return app;
+}

@@ -1,0 +1,47 @@
+import { buildApp } from "./app";
+import { EnvError, parseEnv } from "./env";
+
+/** Process entry: parse env, build, listen, and shut down gracefully on SIGINT/SIGTERM. */
+
+async function main() {
+  const env = parseEnv();
+  const app = await buildApp({ env });
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, "shutting down");
+    const force = setTimeout(() => {
+      app.log.error("shutdown took longer than 10 s; exiting");
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, "error during shutdown");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+
+  const address = await app.listen({ port: env.PORT, host: env.HOST });
+  process.stdout.write(`\nPatchbay is running at ${address}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof EnvError) {
+    process.stderr.write(`${error.message}\n`);
+  } else if (error instanceof Error && Reflect.get(error, "code") === "EADDRINUSE") {
+    process.stderr.write(
+      `Patchbay cannot start: the port is already in use (${error.message}). Set PORT to a free port.\n`,
+    );
+  } else {
+    process.stderr.write(
+      `Patchbay failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

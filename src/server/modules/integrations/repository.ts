@@ -1,0 +1,99 @@
+import { and, desc, eq, ne, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { type IntegrationRow, integrationEvents, integrations, type StoredConfig } from "../../db/schema";
+
+/** Persistence of integrations and their event log. Every write that changes state records its event atomically. */
+
+export interface NewEvent {
+  kind: string;
+  actor: string;
+  message: string;
+  detail: Record<string, unknown>;
+}
+
+export type IntegrationPatch = Partial<Omit<IntegrationRow, "id" | "partner" | "createdAt">>;
+
+const UNIQUE_VIOLATION = "23505";
+
+/** Did the database refuse a write because another active connection has the same partner + tenant + app? */
+export function isActiveConnectionConflict(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (Reflect.get(e, "code") === UNIQUE_VIOLATION) return true;
+  }
+  return false;
+}
+
+export function createIntegrationRepository(db: Database) {
+  const eventRow = (integrationId: string, at: Date, event: NewEvent) => ({
+    integrationId,
+    at,
+    ...event,
+  });
+
+  return {
+    async list(): Promise<IntegrationRow[]> {
+      return db.select().from(integrations).orderBy(desc(integrations.createdAt));
+    },
+
+    async get(id: string): Promise<IntegrationRow | undefined> {
+      const [row] = await db.select().from(integrations).where(eq(integrations.id, id));
+      return row;
+    },
+
+    async findActive(partner: string, tenantId: string, appId: string): Promise<IntegrationRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(integrations)
+        .where(
+          and(
+            eq(integrations.partner, partner),
+            sql`${integrations.config}->>'tenantId' = ${tenantId}`,
+            sql`${integrations.config}->>'appId' = ${appId}`,
+            ne(integrations.status, "disconnected"),
+          ),
+        );
+      return row;
+    },
+
+    async insert(row: IntegrationRow, event: NewEvent): Promise<IntegrationRow> {
+      return db.transaction(async (tx) => {
+        const [inserted] = await tx.insert(integrations).values(row).returning();
+        if (!inserted) throw new Error("insert returned no row");
+        await tx.insert(integrationEvents).values(eventRow(row.id, row.updatedAt, event));
+        return inserted;
+      });
+    },
+
+    /** Update a row and record events in one transaction; `undefined` when the row no longer exists. */
+    async update(
+      id: string,
+      patch: IntegrationPatch,
+      events: NewEvent[],
+    ): Promise<IntegrationRow | undefined> {
+      return db.transaction(async (tx) => {
+        const [updated] = await tx.update(integrations).set(patch).where(eq(integrations.id, id)).returning();
+        if (!updated) return undefined;
+        const at = patch.updatedAt ?? new Date();
+        if (events.length > 0)
+          await tx.insert(integrationEvents).values(events.map((e) => eventRow(id, at, e)));
+        return updated;
+      });
+    },
+
+    async addEvent(integrationId: string, event: NewEvent): Promise<void> {
+      await db.insert(integrationEvents).values(eventRow(integrationId, new Date(), event));
+    },
+
+    async events(integrationId: string, limit = 200) {
+      return db
+        .select()
+        .from(integrationEvents)
+        .where(eq(integrationEvents.integrationId, integrationId))
+        .orderBy(desc(integrationEvents.id))
+        .limit(limit);
+    },
+  };
+}
+
+export type IntegrationRepository = ReturnType<typeof createIntegrationRepository>;
+export type { StoredConfig };

@@ -1,0 +1,282 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  integrationEventListSchema,
+  integrationListSchema,
+  integrationSchema,
+  verificationReportSchema,
+} from "../../../shared/contract";
+import { apiErrorSchema } from "../../../shared/errors";
+import { SIM_SEED } from "../../../simulator/seed";
+import { createTestApp, type TestApp } from "../../../test/test-app";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.app.close();
+});
+
+const connectBody = (scenario: keyof typeof SIM_SEED, overrides: Record<string, unknown> = {}) => ({
+  partner: "defender",
+  baseUrl: t.simulator.origin,
+  tenantId: SIM_SEED[scenario].tenantId,
+  appId: SIM_SEED[scenario].appId,
+  appSecret: SIM_SEED[scenario].appSecret,
+  ...overrides,
+});
+
+async function disconnectAll() {
+  const list = integrationListSchema.parse(
+    (await t.app.inject({ method: "GET", url: "/api/integrations" })).json(),
+  );
+  for (const i of list.integrations)
+    await t.app.inject({ method: "DELETE", url: `/api/integrations/${i.id}` });
+}
+
+async function connect(scenario: keyof typeof SIM_SEED, overrides: Record<string, unknown> = {}) {
+  const response = await t.app.inject({
+    method: "POST",
+    url: "/api/integrations",
+    payload: connectBody(scenario, overrides),
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return integrationSchema.parse(response.json());
+}
+
+describe("system routes", () => {
+  it("GET /api/health reports the version and the database in use", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/health" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok", version: expect.any(String), database: "pglite" });
+  });
+
+  it("GET /api/partners serves the Defender catalog with every region and the operator's extra hosts", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/partners" });
+    const [defender] = response.json().partners;
+    expect(defender).toMatchObject({ id: "defender", vendor: "Microsoft", category: "EDR" });
+    const hosts = defender.regions.map((r: { host: string }) => r.host);
+    expect(hosts).toEqual(
+      expect.arrayContaining([
+        "api.security.microsoft.com",
+        "api.securitycenter.microsoft.com",
+        "api-gcc.securitycenter.microsoft.us",
+        "api-gov.securitycenter.microsoft.us",
+        t.simulator.hostPort,
+      ]),
+    );
+    expect(defender.requiredPermissions).toEqual(["Machine.Read.All", "Alert.Read.All"]);
+  });
+
+  it("sets a strict CSP and no-store on API responses", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/api/health" });
+    expect(response.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(response.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(response.headers["cache-control"]).toBe("no-store");
+    expect(response.headers["x-content-type-options"]).toBe("nosniff");
+  });
+});
+
+describe("connect, manage and disconnect", () => {
+  beforeEach(disconnectAll);
+
+  it("connects a verified app: 201, status connected, secret configured but never returned", async () => {
+    const integration = await connect("healthy", { name: "Contoso production" });
+    expect(integration).toMatchObject({
+      partner: "defender",
+      name: "Contoso production",
+      status: "connected",
+      config: { baseUrl: t.simulator.origin, tenantId: SIM_SEED.healthy.tenantId, cloud: "commercial" },
+      secret: { configured: true, fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/) },
+      permissions: { missing: [] },
+    });
+    expect(integration.lastReport?.steps.every((s) => s.status === "ok")).toBe(true);
+
+    const fetched = await t.app.inject({ method: "GET", url: `/api/integrations/${integration.id}` });
+    expect(integrationSchema.parse(fetched.json()).status).toBe("connected");
+    const events = integrationEventListSchema.parse(
+      (await t.app.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
+    );
+    expect(events.events.map((e) => e.kind)).toEqual(["connected"]);
+  });
+
+  it("stores a degraded connection when only a feature's permission is missing, and says which", async () => {
+    const integration = await connect("machinesOnly");
+    expect(integration.status).toBe("degraded");
+    expect(integration.error?.code).toBe("permission_missing");
+    expect(integration.permissions.missing).toEqual(["Alert.Read.All"]);
+  });
+
+  it("refuses to store a connection that fails verification: 422 with the report, nothing stored", async () => {
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/integrations",
+      payload: connectBody("expiredSecret"),
+    });
+    expect(response.statusCode).toBe(422);
+    const { error } = apiErrorSchema.parse(response.json());
+    expect(error.code).toBe("verification_failed");
+    expect(error.message).toContain("expired");
+    expect(verificationReportSchema.parse(error.detail).error?.code).toBe("secret_expired");
+    const list = integrationListSchema.parse(
+      (await t.app.inject({ method: "GET", url: "/api/integrations" })).json(),
+    );
+    expect(list.integrations.filter((i) => i.config.tenantId === SIM_SEED.expiredSecret.tenantId)).toEqual(
+      [],
+    );
+  });
+
+  it("answers 409 for a second active connection of the same tenant and app, naming the first", async () => {
+    const first = await connect("healthy");
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/integrations",
+      payload: connectBody("healthy"),
+    });
+    expect(response.statusCode).toBe(409);
+    const { error } = apiErrorSchema.parse(response.json());
+    expect(error.code).toBe("conflict");
+    expect(error.detail).toEqual({ integrationId: first.id });
+  });
+
+  it("gives exactly one 201 and one 409 to two concurrent connects of one tenant and app", async () => {
+    const [a, b] = await Promise.all([
+      t.app.inject({ method: "POST", url: "/api/integrations", payload: connectBody("healthy") }),
+      t.app.inject({ method: "POST", url: "/api/integrations", payload: connectBody("healthy") }),
+    ]);
+    expect([a?.statusCode, b?.statusCode].sort()).toEqual([201, 409]);
+    const list = integrationListSchema.parse(
+      (await t.app.inject({ method: "GET", url: "/api/integrations" })).json(),
+    );
+    expect(list.integrations.filter((i) => i.status !== "disconnected")).toHaveLength(1);
+  });
+
+  it("allows connecting again after a disconnect, keeping the old one as history", async () => {
+    const first = await connect("healthy");
+    await t.app.inject({ method: "DELETE", url: `/api/integrations/${first.id}` });
+    const second = await connect("healthy");
+    expect(second.id).not.toBe(first.id);
+  });
+
+  it("PATCH replaces the secret after verifying it, and changes the fingerprint", async () => {
+    const integration = await connect("healthy");
+    const response = await t.app.inject({
+      method: "PATCH",
+      url: `/api/integrations/${integration.id}`,
+      payload: { appSecret: SIM_SEED.healthy.appSecret, name: "Renamed" },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const updated = integrationSchema.parse(response.json());
+    expect(updated.name).toBe("Renamed");
+    // A fresh IV per encryption; the fingerprint of the same secret is stable.
+    expect(updated.secret.fingerprint).toBe(integration.secret.fingerprint);
+    const events = integrationEventListSchema.parse(
+      (await t.app.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
+    );
+    expect(events.events.map((e) => e.kind)).toEqual(["secret_replaced", "updated", "connected"]);
+  });
+
+  it("PATCH with a wrong secret answers 422 and keeps the stored one working", async () => {
+    const integration = await connect("healthy");
+    const response = await t.app.inject({
+      method: "PATCH",
+      url: `/api/integrations/${integration.id}`,
+      payload: { appSecret: "Wr0ng~SecretValue.abcdefghijklmnopqrstuvw" },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(apiErrorSchema.parse(response.json()).error.message).toContain("Nothing was saved");
+    const check = await t.app.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` });
+    expect(integrationSchema.parse(check.json()).status).toBe("connected");
+  });
+
+  it("PATCH without changes is a 400 that says what to send", async () => {
+    const integration = await connect("healthy");
+    const response = await t.app.inject({
+      method: "PATCH",
+      url: `/api/integrations/${integration.id}`,
+      payload: {},
+    });
+    expect(response.statusCode).toBe(400);
+    expect(apiErrorSchema.parse(response.json()).error.message).toMatch(/Nothing to change/);
+  });
+
+  it("re-check verifies again with the stored secret and records the event", async () => {
+    const integration = await connect("healthy");
+    const response = await t.app.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` });
+    expect(response.statusCode).toBe(200);
+    const checked = integrationSchema.parse(response.json());
+    expect(checked.status).toBe("connected");
+    expect(Date.parse(checked.lastCheckedAt ?? "")).toBeGreaterThanOrEqual(
+      Date.parse(integration.lastCheckedAt ?? ""),
+    );
+    const events = integrationEventListSchema.parse(
+      (await t.app.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
+    );
+    expect(events.events[0]?.kind).toBe("checked");
+  });
+
+  it("DELETE disconnects: status disconnected, secret gone, history kept, idempotent", async () => {
+    const integration = await connect("healthy");
+    const response = await t.app.inject({ method: "DELETE", url: `/api/integrations/${integration.id}` });
+    expect(response.statusCode).toBe(200);
+    const gone = integrationSchema.parse(response.json());
+    expect(gone.status).toBe("disconnected");
+    expect(gone.secret).toMatchObject({ configured: false, fingerprint: null });
+    const again = await t.app.inject({ method: "DELETE", url: `/api/integrations/${integration.id}` });
+    expect(again.statusCode).toBe(200);
+    const events = integrationEventListSchema.parse(
+      (await t.app.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
+    );
+    expect(events.events.map((e) => e.kind)).toEqual(["disconnected", "connected"]);
+    const check = await t.app.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` });
+    expect(check.statusCode).toBe(409);
+    expect(apiErrorSchema.parse(check.json()).error.message).toContain("disconnected");
+  });
+
+  it("answers 404 in the envelope for an unknown or malformed id", async () => {
+    for (const id of ["6b8d3b1e-0000-4000-8000-000000000000", "not-an-id", "%00"]) {
+      const response = await t.app.inject({ method: "GET", url: `/api/integrations/${id}` });
+      expect(response.statusCode).toBe(404);
+      expect(apiErrorSchema.parse(response.json()).error.code).toBe("not_found");
+    }
+  });
+});
+
+describe("the database after Disconnect", () => {
+  it("holds no ciphertext, IV, key id or fingerprint for the disconnected row", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "patchbay-db-"));
+    const fileApp = await createTestApp({ DATA_DIR: dataDir });
+    const created = await fileApp.app.inject({
+      method: "POST",
+      url: "/api/integrations",
+      payload: connectBody("healthy"),
+    });
+    const { id } = integrationSchema.parse(created.json());
+    await fileApp.app.inject({ method: "DELETE", url: `/api/integrations/${id}` });
+    await fileApp.app.close();
+
+    const db = await PGlite.create({ dataDir: `${dataDir}/pglite` });
+    try {
+      const { rows } = await db.query<Record<string, unknown>>(
+        "select status, secret_ciphertext, secret_iv, secret_key_id, secret_fingerprint from integrations where id = $1",
+        [id],
+      );
+      expect(rows).toEqual([
+        {
+          status: "disconnected",
+          secret_ciphertext: null,
+          secret_iv: null,
+          secret_key_id: null,
+          secret_fingerprint: null,
+        },
+      ]);
+    } finally {
+      await db.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
