@@ -31,6 +31,16 @@ export function sendDefenderError(
   sendJson(res, status, { error: { code, message, target: randomUUID() } }, headers);
 }
 
+/** 401 Unauthorized with the challenge the API sends for a token it does not accept. */
+export function sendDefenderUnauthorized(
+  res: ServerResponse,
+  message = "Invalid or expired authorization header.",
+): void {
+  sendDefenderError(res, 401, "Unauthorized", message, {
+    "www-authenticate": 'Bearer error="invalid_token"',
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Rate limiting: sliding one-minute window per app (tenant + app id).
 
@@ -517,9 +527,7 @@ export async function handleDefenderApi(
 
   const auth = authenticate(ctx, req);
   if (!auth.ok) {
-    sendDefenderError(res, 401, "Unauthorized", auth.message, {
-      "www-authenticate": 'Bearer error="invalid_token"',
-    });
+    sendDefenderUnauthorized(res, auth.message);
     return;
   }
   const { claims } = auth;

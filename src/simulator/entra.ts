@@ -147,7 +147,12 @@ export function sendEntraFault(
   }
 }
 
-function openIdConfiguration(origin: string, tenantPath: string, issuerTenant: string) {
+function openIdConfiguration(
+  origin: string,
+  tenantPath: string,
+  issuerTenant: string,
+  tenantRegionScope: "NA" | "USGov" = "NA",
+) {
   const base = `${origin}/${tenantPath}`;
   return {
     token_endpoint: `${base}/oauth2/v2.0/token`,
@@ -188,7 +193,7 @@ function openIdConfiguration(origin: string, tenantPath: string, issuerTenant: s
       "email",
     ],
     kerberos_endpoint: `${base}/kerberos`,
-    tenant_region_scope: "NA",
+    tenant_region_scope: tenantRegionScope,
     cloud_instance_name: "microsoftonline.com",
     cloud_graph_host_name: "graph.windows.net",
     msgraph_host: "graph.microsoft.com",
@@ -233,7 +238,9 @@ export async function handleEntra(
     const correlationId = correlationIdOf(req, url);
     const found = lookupTenant(tenantSegment);
     if (found.kind === "found") {
-      sendJson(res, 200, openIdConfiguration(ctx.origin, found.tenant.tenantId, found.tenant.tenantId));
+      const { tenantId, cloud } = found.tenant;
+      const regionScope = cloud === "usGovernment" ? "USGov" : "NA";
+      sendJson(res, 200, openIdConfiguration(ctx.origin, tenantId, tenantId, regionScope));
     } else if (found.kind === "multiTenant") {
       sendJson(res, 200, openIdConfiguration(ctx.origin, found.name, "{tenantid}"));
     } else if (found.kind === "notFound") {
@@ -371,6 +378,16 @@ async function handleToken(
   const correlationId = correlationIdOf(req, url, form);
   const fail = (status: number, error: string, code: number, text: string) =>
     sendEntraError(res, status, error, code, text, correlationId);
+
+  // The simulator is the commercial authority: a tenant of another cloud gets no token here, whatever it sends.
+  if (tenant.cloud !== "commercial") {
+    return fail(
+      400,
+      "invalid_request",
+      900432,
+      "Confidential Client is not supported in Cross Cloud request.",
+    );
+  }
   const missing = (name: string) =>
     fail(400, "invalid_request", 900144, `The request body must contain the following parameter: '${name}'.`);
 
@@ -469,6 +486,16 @@ async function handleToken(
       "invalid_resource",
       500011,
       `The resource principal named ${resource} was not found in the tenant named ${tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    );
+  }
+
+  // Conditional Access for workload identities is evaluated once the client has authenticated.
+  if (app.blockedByConditionalAccess === true) {
+    return fail(
+      400,
+      "invalid_grant",
+      53003,
+      "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",
     );
   }
 

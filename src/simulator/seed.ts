@@ -57,7 +57,23 @@ export const SIM_SEED = {
     appSecret: "JH78Q~bVtxmiFPSt0OC24f1tgIxqcpkr.OWRLOU2",
     secretId: "f9575821-7476-47a3-b4ec-57ac7c62942b",
     description:
-      "Healthy app whose tenant takes switchable faults (429, 500, slow, HTML) via PUT /__simulator/faults/{tenantId}.",
+      "Healthy app whose tenant takes switchable faults (429, 500, slow, HTML, 401) via PUT /__simulator/faults/{tenantId}.",
+  },
+  otherCloud: {
+    tenantId: "f4a73f0e-e4e5-48c4-84c4-6524d3dfe2ea",
+    appId: "79ccad87-3fa2-487f-9bee-2c8b561af059",
+    appSecret: "AZV8Q~6Ofie5M64n3t3YzG.ElYRv0fJMUb16rrh_",
+    secretId: "c556ccb4-97c4-4240-9b16-1aaa04c97088",
+    description:
+      "US Government (GCC High) tenant reached through the commercial authority: 400 invalid_request AADSTS900432.",
+  },
+  blockedByPolicy: {
+    tenantId: "a5d0b492-599c-476e-85fd-89067cc10d62",
+    appId: "cb8e1bb8-42d7-47cc-8630-76bae9579e4f",
+    appSecret: "7OB8Q~TA89qPptfKhaTqAvM4NvERmmp_N__xcKbt",
+    secretId: "8504f47b-c7c8-446f-a123-08854eb578f8",
+    description:
+      "Conditional Access blocks the app's service principal: 400 invalid_grant AADSTS53003 (after the secret is checked).",
   },
 } as const satisfies Record<string, SimScenario>;
 
@@ -86,12 +102,22 @@ export interface SimApp {
   readonly secrets: readonly SimSecret[];
   /** Application permissions with admin consent on WindowsDefenderATP; empty = no `roles` claim. */
   readonly roles: readonly string[];
+  /**
+   * A Conditional Access policy for workload identities blocks the service principal: the token endpoint
+   * authenticates the client first, then refuses with AADSTS53003.
+   */
+  readonly blockedByConditionalAccess?: boolean;
 }
 
 export interface SimTenant {
   readonly tenantId: string;
   readonly displayName: string;
   readonly domain: string;
+  /**
+   * The cloud the tenant lives in. The simulator plays the commercial authority (login.microsoftonline.com), so
+   * every token request for a "usGovernment" tenant fails as a cross-cloud request (AADSTS900432).
+   */
+  readonly cloud: "commercial" | "usGovernment";
   /** Whether the WindowsDefenderATP service principal exists (MDE provisioned). */
   readonly defenderProvisioned: boolean;
   readonly apps: readonly SimApp[];
@@ -106,6 +132,7 @@ export const SIM_TENANTS: readonly SimTenant[] = [
     tenantId: SIM_SEED.healthy.tenantId,
     displayName: "Contoso",
     domain: "contoso.onmicrosoft.com",
+    cloud: "commercial",
     defenderProvisioned: true,
     apps: [
       {
@@ -123,6 +150,7 @@ export const SIM_TENANTS: readonly SimTenant[] = [
     tenantId: SIM_SEED.expiredSecret.tenantId,
     displayName: "Fabrikam",
     domain: "fabrikam.onmicrosoft.com",
+    cloud: "commercial",
     defenderProvisioned: true,
     apps: [
       {
@@ -144,6 +172,7 @@ export const SIM_TENANTS: readonly SimTenant[] = [
     tenantId: SIM_SEED.noConsent.tenantId,
     displayName: "Northwind Traders",
     domain: "northwindtraders.onmicrosoft.com",
+    cloud: "commercial",
     defenderProvisioned: true,
     apps: [
       {
@@ -161,6 +190,7 @@ export const SIM_TENANTS: readonly SimTenant[] = [
     tenantId: SIM_SEED.machinesOnly.tenantId,
     displayName: "Adatum",
     domain: "adatum.onmicrosoft.com",
+    cloud: "commercial",
     defenderProvisioned: true,
     apps: [
       {
@@ -182,6 +212,7 @@ export const SIM_TENANTS: readonly SimTenant[] = [
     tenantId: SIM_SEED.noDefender.tenantId,
     displayName: "Tailspin Toys",
     domain: "tailspintoys.onmicrosoft.com",
+    cloud: "commercial",
     defenderProvisioned: false,
     apps: [
       {
@@ -199,6 +230,7 @@ export const SIM_TENANTS: readonly SimTenant[] = [
     tenantId: SIM_SEED.faults.tenantId,
     displayName: "Woodgrove Bank",
     domain: "woodgrovebank.onmicrosoft.com",
+    cloud: "commercial",
     defenderProvisioned: true,
     apps: [
       {
@@ -207,6 +239,47 @@ export const SIM_TENANTS: readonly SimTenant[] = [
         servicePrincipalId: "6a0b5b73-1c5b-44bf-bafd-958c662ca545",
         secrets: [{ id: SIM_SEED.faults.secretId, value: SIM_SEED.faults.appSecret, expiresAt: VALID_UNTIL }],
         roles: ["Machine.Read.All", "Alert.Read.All"],
+      },
+    ],
+  },
+  {
+    tenantId: SIM_SEED.otherCloud.tenantId,
+    displayName: "Litware (US Government)",
+    domain: "litwareinc.onmicrosoft.us",
+    cloud: "usGovernment",
+    defenderProvisioned: true,
+    apps: [
+      {
+        appId: SIM_SEED.otherCloud.appId,
+        displayName: APP_NAME,
+        servicePrincipalId: "676bcf61-7495-4107-a1c1-02e5717c4cfe",
+        secrets: [
+          { id: SIM_SEED.otherCloud.secretId, value: SIM_SEED.otherCloud.appSecret, expiresAt: VALID_UNTIL },
+        ],
+        roles: ["Machine.Read.All", "Alert.Read.All"],
+      },
+    ],
+  },
+  {
+    tenantId: SIM_SEED.blockedByPolicy.tenantId,
+    displayName: "Relecloud",
+    domain: "relecloud.onmicrosoft.com",
+    cloud: "commercial",
+    defenderProvisioned: true,
+    apps: [
+      {
+        appId: SIM_SEED.blockedByPolicy.appId,
+        displayName: APP_NAME,
+        servicePrincipalId: "9af55537-c618-4788-9bb4-08ab5d041892",
+        secrets: [
+          {
+            id: SIM_SEED.blockedByPolicy.secretId,
+            value: SIM_SEED.blockedByPolicy.appSecret,
+            expiresAt: VALID_UNTIL,
+          },
+        ],
+        roles: ["Machine.Read.All", "Alert.Read.All"],
+        blockedByConditionalAccess: true,
       },
     ],
   },

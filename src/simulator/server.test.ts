@@ -335,6 +335,57 @@ describe("token endpoint", () => {
     );
   });
 
+  it("refuses every token request of a US Government tenant as cross-cloud (AADSTS900432)", async () => {
+    const otherCloud = SIM_SEED.otherCloud;
+    for (const reply of [
+      await tokenRequest(otherCloud),
+      await tokenRequest({ ...otherCloud, appSecret: otherCloud.secretId }),
+      await tokenRequest(otherCloud, { client_secret: null }),
+      await tokenRequest(otherCloud, { scope: "https://api-gov.securitycenter.microsoft.us/.default" }),
+      await tokenRequest({ ...otherCloud, tenantId: "litwareinc.onmicrosoft.us" }),
+    ]) {
+      const text = expectEntraError(reply, 400, "invalid_request", 900432);
+      expect(text).toMatch(
+        /^AADSTS900432: Confidential Client is not supported in Cross Cloud request\.\r\n/,
+      );
+      expect(text).not.toContain(otherCloud.appSecret);
+    }
+
+    const meta = await send(
+      "GET",
+      `${sim.origin}/${otherCloud.tenantId}/v2.0/.well-known/openid-configuration`,
+    );
+    expect(meta.status).toBe(200);
+    expect(meta.json).toMatchObject({ tenant_region_scope: "USGov" });
+    const commercial = await send(
+      "GET",
+      `${sim.origin}/${SIM_SEED.healthy.tenantId}/v2.0/.well-known/openid-configuration`,
+    );
+    expect(commercial.json).toMatchObject({ tenant_region_scope: "NA" });
+  });
+
+  it("refuses a Conditional Access-blocked app with AADSTS53003, but only once its secret is right", async () => {
+    const blocked = SIM_SEED.blockedByPolicy;
+    const text = expectEntraError(await tokenRequest(blocked), 400, "invalid_grant", 53003);
+    expect(text).toMatch(
+      /^AADSTS53003: Access has been blocked by Conditional Access policies\. The access policy does not allow token issuance\.\r\n/,
+    );
+
+    expectEntraError(
+      await tokenRequest({ ...blocked, appSecret: SIM_SEED.healthy.appSecret }),
+      401,
+      "invalid_client",
+      7000215,
+    );
+    expectEntraError(
+      await tokenRequest({ ...blocked, appSecret: blocked.secretId }),
+      401,
+      "invalid_client",
+      7000215,
+    );
+    expectEntraError(await tokenRequest(blocked, { client_secret: null }), 401, "invalid_client", 7000218);
+  });
+
   it("resolves tenant domains, accepts every WindowsDefenderATP scope and HTTP Basic client auth", async () => {
     const domainReply = await tokenRequest({ ...SIM_SEED.healthy, tenantId: "contoso.onmicrosoft.com" });
     expect(domainReply.status).toBe(200);
@@ -522,6 +573,36 @@ describe("faults", () => {
     expect((await control("PUT", "nonsense")).status).toBe(400);
   });
 
+  it("answers 401 to the tenant's valid tokens with the unauthorized fault", async () => {
+    const token = await tokenFor(SIM_SEED.faults);
+    const healthyToken = await tokenFor(SIM_SEED.healthy);
+
+    expect((await control("PUT", { kind: "unauthorized", target: "api" })).status).toBe(200);
+    for (const path of ["/api/machines?$top=1", "/api/alerts?$top=1"]) {
+      const reply = await api(path, token);
+      expect(reply.status).toBe(401);
+      expect(reply.headers["content-type"]).toMatch(/^application\/json/);
+      expect(reply.headers["www-authenticate"]).toBe('Bearer error="invalid_token"');
+      const body = defenderErrorSchema.parse(reply.json);
+      expect(body.error.code).toBe("Unauthorized");
+      expect(body.error.message).toBe("Invalid or expired authorization header.");
+      expect(body.error.target).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    }
+    // Entra still issues tokens, and other tenants' tokens still work.
+    expect((await tokenRequest(SIM_SEED.faults)).status).toBe(200);
+    expect((await api("/api/machines?$top=1", healthyToken)).status).toBe(200);
+
+    // Only the API can refuse a token: the token endpoint is not a target of this fault.
+    const refused = await control("PUT", { kind: "unauthorized", target: "token" });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ error: { code: "InvalidFault" } });
+    expect(() => sim.setFault(tenant, { kind: "unauthorized", target: "token" } as never)).toThrow();
+    expect((await api("/api/machines?$top=1", token)).status).toBe(401); // the api fault is still in place
+
+    expect((await control("DELETE")).status).toBe(204);
+    expect((await api("/api/machines?$top=1", token)).status).toBe(200);
+  });
+
   it("delays with slow and survives a client that gives up", async () => {
     sim.setFault(tenant, { kind: "slow", delayMs: 150, target: "api" });
     const token = await tokenFor(SIM_SEED.faults);
@@ -621,9 +702,9 @@ describe("msal-node interoperability", () => {
   it("acquires a token and surfaces AADSTS errors through @azure/msal-node", async () => {
     const script = `
       import { ConfidentialClientApplication } from "@azure/msal-node";
-      const [origin, hostPort, tenant, clientId, secret, expTenant, expClient, expSecret] = process.argv.slice(1);
-      const run = async (t, id, s) => {
-        const app = new ConfidentialClientApplication({ auth: { clientId: id, clientSecret: s, authority: origin + "/" + t, knownAuthorities: [hostPort] } });
+      const [origin, hostPort, credentials] = process.argv.slice(1);
+      const run = async ({ tenantId, appId, appSecret }) => {
+        const app = new ConfidentialClientApplication({ auth: { clientId: appId, clientSecret: appSecret, authority: origin + "/" + tenantId, knownAuthorities: [hostPort] } });
         try {
           const r = await app.acquireTokenByClientCredential({ scopes: ["https://api.securitycenter.microsoft.com/.default"], skipCache: true });
           return { ok: true, roles: JSON.parse(Buffer.from(r.accessToken.split(".")[1], "base64url").toString()).roles };
@@ -631,24 +712,20 @@ describe("msal-node interoperability", () => {
           return { ok: false, errorCode: e.errorCode, errorNo: e.errorNo, status: e.status };
         }
       };
-      console.log(JSON.stringify([await run(tenant, clientId, secret), await run(expTenant, expClient, expSecret)]));
+      const results = [];
+      for (const c of JSON.parse(credentials)) results.push(await run(c));
+      console.log(JSON.stringify(results));
     `;
+    const scenarios = [
+      SIM_SEED.healthy,
+      SIM_SEED.expiredSecret,
+      SIM_SEED.otherCloud,
+      SIM_SEED.blockedByPolicy,
+    ].map(({ tenantId, appId, appSecret }) => ({ tenantId, appId, appSecret }));
     const output = await new Promise<string>((resolve, reject) => {
       execFile(
         process.execPath,
-        [
-          "--input-type=module",
-          "-e",
-          script,
-          sim.origin,
-          sim.hostPort,
-          SIM_SEED.healthy.tenantId,
-          SIM_SEED.healthy.appId,
-          SIM_SEED.healthy.appSecret,
-          SIM_SEED.expiredSecret.tenantId,
-          SIM_SEED.expiredSecret.appId,
-          SIM_SEED.expiredSecret.appSecret,
-        ],
+        ["--input-type=module", "-e", script, sim.origin, sim.hostPort, JSON.stringify(scenarios)],
         { env: { ...process.env, NODE_EXTRA_CA_CERTS: sim.certPath }, timeout: 15_000 },
         (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
       );
@@ -656,7 +733,11 @@ describe("msal-node interoperability", () => {
     const results = z
       .array(z.record(z.string(), z.unknown()))
       .parse(JSON.parse(output.trim().split("\n").at(-1) ?? ""));
-    expect(results[0]).toEqual({ ok: true, roles: ["Machine.Read.All", "Alert.Read.All"] });
-    expect(results[1]).toEqual({ ok: false, errorCode: "invalid_client", errorNo: 7000222, status: 401 });
+    expect(results).toEqual([
+      { ok: true, roles: ["Machine.Read.All", "Alert.Read.All"] },
+      { ok: false, errorCode: "invalid_client", errorNo: 7000222, status: 401 },
+      { ok: false, errorCode: "invalid_request", errorNo: 900432, status: 400 },
+      { ok: false, errorCode: "invalid_grant", errorNo: 53003, status: 400 },
+    ]);
   });
 });

@@ -6,7 +6,13 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { ensureCertificate } from "./certificate";
-import { handleDefenderApi, RATE_LIMIT_PER_MINUTE, RateLimiter, sendDefenderError } from "./defender-api";
+import {
+  handleDefenderApi,
+  RATE_LIMIT_PER_MINUTE,
+  RateLimiter,
+  sendDefenderError,
+  sendDefenderUnauthorized,
+} from "./defender-api";
 import { handleEntra, sendEntraFault } from "./entra";
 import {
   BodyTooLargeError,
@@ -35,6 +41,9 @@ export const simFaultSchema = z.discriminatedUnion("kind", [
     target: faultTargetSchema,
   }),
   z.object({ kind: z.literal("non_json"), target: faultTargetSchema }),
+  // The API refuses the tenant's (otherwise valid) tokens, as Defender does for a token whose audience belongs to
+  // another cloud. Only the API can answer that way, so "token" is not a target of this fault.
+  z.object({ kind: z.literal("unauthorized"), target: z.literal("api") }),
 ]);
 
 export type SimFault = z.infer<typeof simFaultSchema>;
@@ -220,6 +229,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         return true;
       case "non_json":
         sendHtml(res, 200, NON_JSON_HTML);
+        return true;
+      case "unauthorized":
+        // Always an api-target fault (see simFaultSchema), hence always Defender's error shape.
+        sendDefenderUnauthorized(res);
         return true;
       case "slow": {
         const completed = await delay(fault.delayMs, res);

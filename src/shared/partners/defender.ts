@@ -231,7 +231,7 @@ export function parseDefenderBaseUrl(raw: string, extraHosts: readonly string[] 
   } catch {
     return fail(`Base URL is not a valid URL. Enter it as ${example}.`);
   }
-  if (url.username !== "" || url.password !== "" || /^https:\/\/[^/]*@/i.test(value)) {
+  if (url.username !== "" || url.password !== "" || /^https:\/\/[^/?#]*@/i.test(value)) {
     return fail(
       "Base URL must not contain a user name or password; credentials go in App ID and App Secret.",
     );
