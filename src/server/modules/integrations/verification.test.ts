@@ -84,6 +84,8 @@ describe("POST /api/integrations/test", () => {
     ],
     ["tenant_not_found", body("healthy", { tenantId: SIM_UNKNOWN_TENANT_ID }), "token", "AADSTS90002"],
     ["defender_not_provisioned", body("noDefender"), "token", "AADSTS500011"],
+    ["wrong_cloud", body("otherCloud"), "token", "AADSTS900432"],
+    ["conditional_access", body("blockedByPolicy"), "token", "AADSTS53003"],
   ])(
     "maps an Entra refusal to %s, keeping Microsoft's code and ids for support",
     async (code, payload, step, aadsts) => {
@@ -147,6 +149,13 @@ describe("POST /api/integrations/test", () => {
     });
     const report = await test(body("faults"));
     expect(report.error?.code).toBe("rate_limited");
+  });
+
+  it("reports wrong_cloud when Defender refuses the token's audience (401)", async () => {
+    await setSimulatorFault(SIM_SEED.faults.tenantId, { kind: "unauthorized", target: "api" });
+    const report = await test(body("faults"));
+    expect(report.error?.code).toBe("wrong_cloud");
+    expect(report.error?.detail?.httpStatus).toBe(401);
   });
 
   it("reports upstream_error on a Defender 500", async () => {

@@ -1,0 +1,86 @@
+// `npm run bench`: how the integrations list scales with stored connections, as ratios against GET /api/health
+// measured in the same run (absolute times on a shared 2-core machine mean little; ratios travel).
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildApp } from "./app";
+import { createSecretBox } from "./crypto/secret-box";
+import { openDatabase } from "./db/client";
+import { integrations } from "./db/schema";
+import { parseEnv } from "./env";
+
+const dataDir = await mkdtemp(join(tmpdir(), "patchbay-bench-"));
+const masterKey = randomBytes(32);
+const env = parseEnv({
+  DATA_DIR: dataDir,
+  PATCHBAY_MASTER_KEY: masterKey.toString("base64"),
+  LOG_LEVEL: "silent",
+});
+
+async function seed(count: number) {
+  const { db, close } = await openDatabase({ dataDir });
+  const box = createSecretBox(masterKey);
+  const now = new Date();
+  const rows = Array.from({ length: count }, () => {
+    const id = randomUUID();
+    const sealed = box.seal(`Bench~${randomBytes(17).toString("hex")}`, id);
+    return {
+      id,
+      partner: "defender",
+      name: "Microsoft Defender for Endpoint",
+      status: "connected",
+      config: {
+        baseUrl: "https://api.security.microsoft.com",
+        tenantId: randomUUID(),
+        appId: randomUUID(),
+        cloud: "commercial" as const,
+      },
+      secretCiphertext: sealed.ciphertext,
+      secretIv: sealed.iv,
+      secretKeyId: sealed.keyId,
+      secretFingerprint: sealed.fingerprint,
+      secretUpdatedAt: now,
+      permissions: {
+        required: ["Machine.Read.All", "Alert.Read.All"],
+        granted: ["Machine.Read.All", "Alert.Read.All"],
+        missing: [],
+      },
+      lastError: null,
+      lastReport: null,
+      lastCheckedAt: now,
+      lastSuccessAt: now,
+      createdAt: now,
+      updatedAt: now,
+      disconnectedAt: null,
+    };
+  });
+  if (rows.length > 0) await db.insert(integrations).values(rows);
+  await close();
+}
+
+async function timePerRequest(app: Awaited<ReturnType<typeof buildApp>>, url: string, iterations: number) {
+  for (let i = 0; i < 20; i += 1) await app.inject({ method: "GET", url }); // warm-up
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i += 1) {
+    const response = await app.inject({ method: "GET", url });
+    if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
+  }
+  return Number(process.hrtime.bigint() - start) / 1e6 / iterations;
+}
+
+const results: string[] = [];
+let seeded = 0;
+for (const count of [1, 10, 100, 500]) {
+  await seed(count - seeded);
+  seeded = count;
+  const app = await buildApp({ env, serveClient: false });
+  const baseline = await timePerRequest(app, "/api/health", 300);
+  const list = await timePerRequest(app, "/api/integrations", 100);
+  results.push(
+    `GET /api/integrations with ${String(count).padStart(3)} connections: ${(list / baseline).toFixed(1)}× GET /api/health (${list.toFixed(2)} ms vs ${baseline.toFixed(2)} ms)`,
+  );
+  await app.close();
+}
+await rm(dataDir, { recursive: true, force: true });
+process.stdout.write(`${results.join("\n")}\n`);
