@@ -1,0 +1,60 @@
+/**
+ * Import boundaries of DESIGN §2, enforced by `npm test`:
+ * client ↛ server, server ↛ client, shared ↛ both, feature ↛ feature, production ↛ simulator and test helpers.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: "client-not-to-server",
+      severity: "error",
+      comment: "Browser code must not import server code; talk to it over /api.",
+      from: { path: "^src/client/" },
+      to: { path: "^src/(server|simulator)/" },
+    },
+    {
+      name: "server-not-to-client",
+      severity: "error",
+      from: { path: "^src/server/" },
+      to: { path: "^src/client/" },
+    },
+    {
+      name: "shared-is-isomorphic",
+      severity: "error",
+      comment: "src/shared imports only zod and itself.",
+      from: { path: "^src/shared/" },
+      to: { pathNot: "^(src/shared/|node_modules/zod/)" },
+    },
+    {
+      name: "feature-not-to-feature",
+      severity: "error",
+      comment: "A feature may not reach into another feature; lift shared UI to src/client/components.",
+      from: { path: "^src/client/features/([^/]+)/" },
+      to: { path: "^src/client/features/", pathNot: "^src/client/features/$1/" },
+    },
+    {
+      name: "production-not-to-simulator",
+      severity: "error",
+      comment: "Production code has no branch that knows the simulator exists.",
+      from: { path: "^src/(server|client|shared)/", pathNot: "\\.test\\.tsx?$" },
+      to: { path: "^src/simulator/" },
+    },
+    {
+      name: "production-not-to-test-helpers",
+      severity: "error",
+      from: { path: "^src/(server|client|shared|simulator)/", pathNot: "\\.test\\.tsx?$" },
+      to: { path: "^src/test/" },
+    },
+    {
+      name: "no-circular",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsConfig: { fileName: "tsconfig.json" },
+    tsPreCompilationDeps: true,
+    exclude: { path: "(^|/)(dist|data)/" },
+  },
+};

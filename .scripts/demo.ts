@@ -1,0 +1,94 @@
+// `npm run demo`: the Microsoft simulator and Patchbay wired together on a fresh demo data directory, with the
+// values to paste printed, so a newcomer can connect and disconnect in the browser within a minute.
+import { spawn } from "node:child_process";
+import { mkdir, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { SIM_SEED } from "../src/simulator/seed";
+import { startSimulator } from "../src/simulator/server";
+import { bin, ensureBuilt, root } from "./lib";
+
+const port = Number(process.env.PORT ?? 8080);
+const host = process.env.HOST ?? "127.0.0.1";
+const dataDir = resolve(root, process.env.PATCHBAY_DEMO_DIR ?? "data/demo");
+const quiet = process.argv.includes("--quiet");
+
+await rm(dataDir, { recursive: true, force: true });
+await mkdir(dataDir, { recursive: true });
+await ensureBuilt();
+
+const simulator = await startSimulator({
+  port: Number(process.env.SIMULATOR_PORT ?? 9443),
+  decoyPort: Number(process.env.SIMULATOR_DECOY_PORT ?? 9444),
+  certDir: join(dataDir, "simulator"),
+});
+
+const server = spawn(bin("tsx"), ["src/server/main.ts"], {
+  cwd: root,
+  stdio: ["ignore", "inherit", "inherit"],
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: host,
+    DATA_DIR: dataDir,
+    PATCHBAY_EXTRA_DEFENDER_HOSTS: `${simulator.hostPort},${simulator.decoyHostPort}`,
+    PATCHBAY_ENTRA_AUTHORITY: simulator.origin,
+    NODE_EXTRA_CA_CERTS: simulator.certPath,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  },
+});
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  server.kill("SIGTERM");
+  await simulator.close();
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+server.on("exit", (code) => void stop(code ?? 1));
+
+const url = `http://${host}:${port}`;
+for (let i = 0; i < 120; i += 1) {
+  const healthy = await fetch(`${url}/api/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (healthy) break;
+  await new Promise((r) => setTimeout(r, 250));
+}
+
+if (!quiet) {
+  const s = SIM_SEED;
+  const row = (label: string, value: string) => `    ${label.padEnd(12)} ${value}`;
+  process.stdout.write(
+    [
+      "",
+      "Patchbay demo — Microsoft is simulated; nothing leaves this machine.",
+      "",
+      `  Open ${url}/integrations and click Connect on Microsoft Defender for Endpoint.`,
+      "  Choose “Operator-configured endpoint” as the region (or paste the Base URL), then paste:",
+      "",
+      row("Base URL", simulator.origin),
+      row("Tenant ID", s.healthy.tenantId),
+      row("App ID", s.healthy.appId),
+      row("App Secret", s.healthy.appSecret),
+      "",
+      "  To see failures, keep Base URL and use one of these Tenant ID / App ID / App Secret sets:",
+      ...(
+        [
+          ["expired secret", s.expiredSecret],
+          ["no admin consent", s.noConsent],
+          ["missing Alert.Read.All", s.machinesOnly],
+          ["Defender not set up", s.noDefender],
+        ] as const
+      ).map(([what, v]) => `    ${what.padEnd(24)} ${v.tenantId}  ${v.appId}  ${v.appSecret}`),
+      `    wrong endpoint           Base URL ${simulator.decoyOrigin} with the first set`,
+      `    secret ID pasted         App Secret ${s.healthy.secretId}`,
+      "",
+      `  Data: ${dataDir} (wiped on every demo start). Stop with Ctrl+C.`,
+      "",
+    ].join("\n"),
+  );
+}
