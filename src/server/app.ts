@@ -9,6 +9,7 @@ import { healthSchema } from "../shared/contract";
 import { createSecretBox, loadMasterKey } from "./crypto/secret-box";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import type { Env } from "./env";
+import { type RecheckJobs, startRecheckJobs } from "./jobs/recheck";
 import { AppError } from "./lib/app-error";
 import { createIntegrationRepository } from "./modules/integrations/repository";
 import { integrationRoutes } from "./modules/integrations/routes";
@@ -26,6 +27,15 @@ export interface BuildAppOptions {
   mutationsPerMinute?: number;
   /** Serve dist/ (the built dashboard). */
   serveClient?: boolean;
+  /** How often re-check workers poll for jobs (tests shorten it). */
+  jobPollingSeconds?: number;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The scheduled re-check jobs, or null when PATCHBAY_RECHECK_MINUTES is 0. */
+    recheckJobs: RecheckJobs | null;
+  }
 }
 
 const version: string = (() => {
@@ -80,15 +90,36 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ),
   });
 
-  let database: DatabaseHandle;
+  // Resources are released in reverse order if any later step of start-up fails.
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }).catch(
+    async (error: unknown) => {
+      await app.close();
+      throw error;
+    },
+  );
+  let jobs: RecheckJobs | null = null;
+  app.addHook("onClose", async () => {
+    await jobs?.stop();
+    await database.close();
+  });
   try {
-    database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+    await wire(app, options, database, (started) => {
+      jobs = started;
+    });
   } catch (error) {
     await app.close();
     throw error;
   }
-  app.addHook("onClose", () => database.close());
+  return app;
+}
 
+async function wire(
+  app: FastifyInstance,
+  options: BuildAppOptions,
+  database: DatabaseHandle,
+  onJobsStarted: (jobs: RecheckJobs) => void,
+) {
+  const { env } = options;
   const box = createSecretBox(
     await loadMasterKey({ fromEnv: env.PATCHBAY_MASTER_KEY, dataDir: env.DATA_DIR }),
   );
@@ -106,6 +137,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       }),
   });
 
+  const jobs =
+    env.PATCHBAY_RECHECK_MINUTES > 0
+      ? await startRecheckJobs({
+          executeSql: database.executeSql,
+          service,
+          intervalMinutes: env.PATCHBAY_RECHECK_MINUTES,
+          log: app.log,
+          ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
+        })
+      : null;
+  if (jobs) onJobsStarted(jobs);
+  app.decorate("recheckJobs", jobs);
+
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get("/api/health", { schema: { response: { 200: healthSchema } } }, async () => ({
     status: "ok" as const,
@@ -118,5 +162,4 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     integrationRoutes(service, { max: options.mutationsPerMinute ?? 60, timeWindow: 60_000 }),
   );
   if (options.serveClient ?? true) await app.register(staticPlugin);
-  return app;
 }

@@ -41,6 +41,8 @@ const envSchema = z.object({
     .transform((v) => v.replace(/\/+$/, ""))
     .optional(),
   PATCHBAY_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Minutes between scheduled re-checks of each connection; 0 turns the scheduler off. */
+  PATCHBAY_RECHECK_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   PATCHBAY_VERIFY_DEADLINE_MS: z.coerce.number().int().min(500).max(300_000).default(30_000),
 });
 

@@ -35,11 +35,13 @@ export async function createTestApp(
       PATCHBAY_HTTP_TIMEOUT_MS: "1500",
       PATCHBAY_VERIFY_DEADLINE_MS: "8000",
       LOG_LEVEL: "debug",
+      PATCHBAY_RECHECK_MINUTES: "0",
       ...env,
     }),
     logStream,
     mutationsPerMinute,
     serveClient: false,
+    jobPollingSeconds: 0.5,
   });
   return { app, logs, simulator };
 }

@@ -12,9 +12,13 @@ import * as schema from "./schema";
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 
+/** Raw SQL for pg-boss, on whichever database is in use. */
+export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
+
 export interface DatabaseHandle {
   db: Database;
   kind: "pglite" | "postgres";
+  executeSql: ExecuteSql;
   close(): Promise<void>;
 }
 
@@ -32,12 +36,24 @@ export async function openDatabase(options: {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     const db = drizzlePg(pool, { schema });
     await migratePg(db, { migrationsFolder });
-    return { db, kind: "postgres", close: () => pool.end() };
+    return {
+      db,
+      kind: "postgres",
+      executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }),
+      close: () => pool.end(),
+    };
   }
   const dataDir = options.dataDir === "memory://" ? undefined : `${options.dataDir}/pglite`;
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir === undefined ? {} : { dataDir });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
-  return { db, kind: "pglite", close: () => client.close() };
+  // PGlite's `query` takes one statement with parameters; pg-boss also sends parameterless multi-statement scripts,
+  // which only `exec` runs.
+  const executeSql: ExecuteSql = async (text, values) => {
+    if (values !== undefined && values.length > 0) return { rows: (await client.query(text, values)).rows };
+    const results = await client.exec(text);
+    return { rows: results.at(-1)?.rows ?? [] };
+  };
+  return { db, kind: "pglite", executeSql, close: () => client.close() };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type IntegrationRow, integrationEvents, integrations, type StoredConfig } from "../../db/schema";
 
@@ -78,6 +78,20 @@ export function createIntegrationRepository(db: Database) {
           await tx.insert(integrationEvents).values(events.map((e) => eventRow(id, at, e)));
         return updated;
       });
+    },
+
+    /** Ids of active connections last checked before `before` (or never). */
+    async dueForRecheck(before: Date): Promise<string[]> {
+      const rows = await db
+        .select({ id: integrations.id })
+        .from(integrations)
+        .where(
+          and(
+            ne(integrations.status, "disconnected"),
+            or(isNull(integrations.lastCheckedAt), lt(integrations.lastCheckedAt, before)),
+          ),
+        );
+      return rows.map((r) => r.id);
     },
 
     async addEvent(integrationId: string, event: NewEvent): Promise<void> {

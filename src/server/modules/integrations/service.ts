@@ -187,6 +187,10 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       return (await repo.events(id)).map(toEvent);
     },
 
+    dueForRecheck(before: Date): Promise<string[]> {
+      return repo.dueForRecheck(before);
+    },
+
     /** Verify without storing anything. */
     async test(body: unknown): Promise<VerificationReport> {
       return deps.verify(parseInput(connectSchema, body));
