@@ -39,7 +39,7 @@ export function failure(
     case "secret_expired":
       return make(
         "The App Secret has expired (AADSTS7000222), so Entra ID no longer issues tokens with it.",
-        `Open ${appPage(c, "Certificates & secrets")} → New client secret, then use Replace secret in Patchbay with its Value. Note the new expiry date.`,
+        `Open ${appPage(c, "Certificates & secrets")} → New client secret, then choose Replace next to App Secret in Patchbay and paste its Value. Note the new expiry date.`,
       );
     case "app_not_found":
       return make(

@@ -1,0 +1,53 @@
+import { useQuery } from "@tanstack/react-query";
+import { Link, useParams } from "react-router";
+import { buttonClass } from "../../components/button";
+import { Loading } from "../../components/loading";
+import { QueryError } from "../../components/query-error";
+import { integrationQuery, partnersQuery } from "../../features/integrations/api/queries";
+import { IntegrationDetail } from "../../features/integrations/components/integration-detail";
+import { ApiRequestError } from "../../lib/api-client";
+import styles from "./page.module.css";
+
+function IntegrationNotFound() {
+  return (
+    <div className={styles.page}>
+      <title>Integration not found · Patchbay</title>
+      <h1>Integration not found</h1>
+      <p>
+        No integration has this address. It may have been mistyped; disconnected integrations stay listed.
+      </p>
+      <p>
+        <Link to="/integrations" className={buttonClass("primary")}>
+          Go to Integrations
+        </Link>
+      </p>
+    </div>
+  );
+}
+
+export function IntegrationDetailPage() {
+  const { id = "" } = useParams();
+  const integration = useQuery(integrationQuery(id));
+  const partners = useQuery(partnersQuery());
+
+  if (integration.isPending) return <Loading what="the integration" />;
+  if (integration.isError) {
+    if (integration.error instanceof ApiRequestError && integration.error.status === 404) {
+      return <IntegrationNotFound />;
+    }
+    return (
+      <QueryError what="the integration" error={integration.error} onRetry={() => integration.refetch()} />
+    );
+  }
+
+  return (
+    <>
+      <title>{`${integration.data.name} · Patchbay`}</title>
+      <IntegrationDetail
+        key={integration.data.id}
+        integration={integration.data}
+        partner={partners.data?.find((partner) => partner.id === integration.data.partner)}
+      />
+    </>
+  );
+}

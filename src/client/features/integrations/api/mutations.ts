@@ -1,0 +1,61 @@
+import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
+import type { Integration } from "../../../../shared/contract";
+import { integrationSchema, verificationReportSchema } from "../../../../shared/contract";
+import type { DefenderConnect, DefenderUpdate } from "../../../../shared/partners/defender";
+import { apiRequest } from "../../../lib/api-client";
+import { integrationKeys } from "./query-keys";
+
+function integrationPath(id: string): string {
+  return `/integrations/${encodeURIComponent(id)}`;
+}
+
+/** Store what the server answered and refresh everything that derives from it. */
+async function applyIntegration(queryClient: QueryClient, integration: Integration): Promise<void> {
+  queryClient.setQueryData(integrationKeys.detail(integration.id), integration);
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: integrationKeys.list() }),
+    queryClient.invalidateQueries({ queryKey: integrationKeys.events(integration.id) }),
+  ]);
+}
+
+/** `POST /api/integrations/test`: verify without storing anything. */
+export function useTestConnection() {
+  return useMutation({
+    mutationFn: (input: DefenderConnect) =>
+      apiRequest("/integrations/test", verificationReportSchema, { method: "POST", body: input }),
+  });
+}
+
+export function useConnectIntegration() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: DefenderConnect) =>
+      apiRequest("/integrations", integrationSchema, { method: "POST", body: input }),
+    onSuccess: (integration) => applyIntegration(queryClient, integration),
+  });
+}
+
+export function useUpdateIntegration(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (update: DefenderUpdate) =>
+      apiRequest(integrationPath(id), integrationSchema, { method: "PATCH", body: update }),
+    onSuccess: (integration) => applyIntegration(queryClient, integration),
+  });
+}
+
+export function useRecheckIntegration(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiRequest(`${integrationPath(id)}/check`, integrationSchema, { method: "POST" }),
+    onSuccess: (integration) => applyIntegration(queryClient, integration),
+  });
+}
+
+export function useDisconnectIntegration() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => apiRequest(integrationPath(id), integrationSchema, { method: "DELETE" }),
+    onSuccess: (integration) => applyIntegration(queryClient, integration),
+  });
+}

@@ -1,0 +1,44 @@
+import { queryOptions } from "@tanstack/react-query";
+import { partnersResponseSchema } from "../../../../shared/catalog";
+import {
+  integrationEventListSchema,
+  integrationListSchema,
+  integrationSchema,
+} from "../../../../shared/contract";
+import { apiRequest } from "../../../lib/api-client";
+import { integrationKeys, partnerKeys } from "./query-keys";
+
+const DETAIL_POLL_MS = 30_000;
+const CHECKING_POLL_MS = 2_000;
+
+export const partnersQuery = () =>
+  queryOptions({
+    queryKey: partnerKeys.all,
+    queryFn: ({ signal }) => apiRequest("/partners", partnersResponseSchema, { signal }),
+    select: (data) => data.partners,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+export const integrationListQuery = () =>
+  queryOptions({
+    queryKey: integrationKeys.list(),
+    queryFn: ({ signal }) => apiRequest("/integrations", integrationListSchema, { signal }),
+    select: (data) => data.integrations,
+  });
+
+export const integrationQuery = (id: string) =>
+  queryOptions({
+    queryKey: integrationKeys.detail(id),
+    queryFn: ({ signal }) =>
+      apiRequest(`/integrations/${encodeURIComponent(id)}`, integrationSchema, { signal }),
+    refetchInterval: (query) => (query.state.data?.status === "checking" ? CHECKING_POLL_MS : DETAIL_POLL_MS),
+  });
+
+export const integrationEventsQuery = (id: string) =>
+  queryOptions({
+    queryKey: integrationKeys.events(id),
+    queryFn: ({ signal }) =>
+      apiRequest(`/integrations/${encodeURIComponent(id)}/events`, integrationEventListSchema, { signal }),
+    select: (data) => data.events,
+    refetchInterval: DETAIL_POLL_MS,
+  });

@@ -1,0 +1,10 @@
+export const partnerKeys = {
+  all: ["partners"] as const,
+};
+
+export const integrationKeys = {
+  all: ["integrations"] as const,
+  list: () => [...integrationKeys.all, "list"] as const,
+  detail: (id: string) => [...integrationKeys.all, "detail", id] as const,
+  events: (id: string) => [...integrationKeys.detail(id), "events"] as const,
+};

@@ -1,0 +1,243 @@
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { partnerCatalog } from "../../../../shared/catalog";
+import type { DefenderConnect } from "../../../../shared/partners/defender";
+import { ConnectForm, type SubmitOutcome } from "./connect-form";
+
+const TENANT = "11111111-2222-3333-4444-555555555555";
+const APP = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+const SECRET = "abc8Q~fakeSecretValue.1234567890abcdefghij";
+
+function defender(extraHosts: string[] = []) {
+  const [entry] = partnerCatalog(extraHosts);
+  if (!entry) throw new Error("The catalog has no Defender entry.");
+  return entry;
+}
+
+function setup({
+  extraHosts = [],
+  onTest = vi.fn(async (): Promise<SubmitOutcome> => ({ ok: true })),
+  onConnect = vi.fn(async (): Promise<SubmitOutcome> => ({ ok: true })),
+}: {
+  extraHosts?: string[];
+  onTest?: (input: DefenderConnect) => Promise<SubmitOutcome>;
+  onConnect?: (input: DefenderConnect) => Promise<SubmitOutcome>;
+} = {}) {
+  const user = userEvent.setup();
+  render(<ConnectForm partner={defender(extraHosts)} onTest={onTest} onConnect={onConnect} />);
+  return { user, onTest, onConnect };
+}
+
+async function typeAndLeave(user: ReturnType<typeof userEvent.setup>, label: string, value: string) {
+  const input = screen.getByLabelText(label);
+  await user.clear(input);
+  if (value !== "") await user.type(input, value);
+  await user.tab();
+  return input;
+}
+
+async function expectFieldError(label: string, message: RegExp) {
+  const input = screen.getByLabelText(label);
+  expect(input).toHaveAttribute("aria-invalid", "true");
+  expect(input).toHaveAccessibleDescription(message);
+  const alerts = await screen.findAllByRole("alert");
+  expect(alerts.some((alert) => message.test(alert.textContent ?? ""))).toBe(true);
+}
+
+async function fillValid(user: ReturnType<typeof userEvent.setup>) {
+  await user.type(screen.getByLabelText("Base URL"), "https://api.security.microsoft.com/");
+  await user.type(screen.getByLabelText("Tenant ID"), `  ${TENANT.toUpperCase()} `);
+  await user.type(screen.getByLabelText("App ID"), APP);
+  await user.type(screen.getByLabelText("App Secret"), SECRET);
+}
+
+describe("ConnectForm", () => {
+  it("labels every field exactly and masks the App Secret", () => {
+    setup();
+    expect(screen.getByLabelText("Base URL")).toBeInTheDocument();
+    expect(screen.getByLabelText("Tenant ID")).toBeInTheDocument();
+    expect(screen.getByLabelText("App ID")).toBeInTheDocument();
+    const secret = screen.getByLabelText("App Secret");
+    expect(secret).toHaveAttribute("type", "password");
+    expect(secret).toHaveAttribute("autocomplete", "off");
+    expect(screen.getByLabelText(/^Name/)).toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: "Cloud and region" })).toBeInTheDocument();
+  });
+
+  it("shows the catalog's help text with each field", () => {
+    setup();
+    expect(screen.getByLabelText("App ID")).toHaveAccessibleDescription(/Application \(client\) ID/);
+    expect(screen.getByLabelText("App Secret")).toHaveAccessibleDescription(/not its Secret ID/);
+  });
+
+  it("shows no error before a field is touched", async () => {
+    const { user } = setup();
+    await user.click(screen.getByLabelText("Base URL"));
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(screen.getByLabelText("Base URL")).toHaveAttribute("aria-invalid", "false");
+  });
+
+  it.each([
+    ["", /Base URL is required/],
+    ["https://api.securitycenter.microsoft.com/api", /Leave \/api off the Base URL/],
+    ["https://api.securitycenter.microsoft.com/api/", /Leave \/api off the Base URL/],
+    ["http://api.security.microsoft.com", /must use https:\/\/, not http:\/\//],
+    ["api.security.microsoft.com", /must start with https:\/\//],
+    ["https://example.com", /not a Microsoft Defender for Endpoint API host/],
+    ["https://10.0.0.1", /not an IP address/],
+    ["https://admin:pw@api.security.microsoft.com", /must not contain a user name or password/],
+    ["https://api.security.microsoft.com:8443", /must not include a port/],
+    ["https://api.security.microsoft.com?tenant=1", /must not contain a query string/],
+    ["https://api.security.microsoft.com#top", /must not contain a fragment/],
+    ["https://api.security.microsoft.com/machines", /no path/],
+    ["https://security.microsoft.com", /Defender portal, not its API/],
+  ])("rejects Base URL %j once touched", async (value, message) => {
+    const { user } = setup();
+    await typeAndLeave(user, "Base URL", value);
+    await expectFieldError("Base URL", message);
+  });
+
+  it("accepts trailing-dot and mixed-case hosts", async () => {
+    const { user } = setup();
+    await typeAndLeave(user, "Base URL", "https://API.Security.Microsoft.com.");
+    expect(screen.getByLabelText("Base URL")).toHaveAttribute("aria-invalid", "false");
+    expect(screen.getByRole("combobox", { name: "Cloud and region" })).toHaveValue(
+      "api.security.microsoft.com",
+    );
+  });
+
+  it.each([
+    ["Tenant ID", "", /Tenant ID is required/],
+    ["Tenant ID", "not-a-guid", /Tenant ID must be a GUID/],
+    ["Tenant ID", "contoso.onmicrosoft.com", /must be the GUID, not a domain name/],
+    ["App ID", "1234", /App ID must be a GUID/],
+    ["App Secret", "", /App Secret is required/],
+    ["App Secret", TENANT, /looks like the secret's ID, not its Value/],
+    ["App Secret", "two words", /contains spaces or line breaks/],
+  ])("rejects %s %j once touched", async (label, value, message) => {
+    const { user } = setup();
+    await typeAndLeave(user, label, value);
+    await expectFieldError(label, message);
+  });
+
+  it("rejects an App Secret longer than 1024 characters", async () => {
+    const { user } = setup();
+    const secret = screen.getByLabelText("App Secret");
+    await user.click(secret);
+    await user.paste("x".repeat(1025));
+    await user.tab();
+    await expectFieldError("App Secret", /longer than 1024 characters/);
+  });
+
+  it("shows and hides the App Secret", async () => {
+    const { user } = setup();
+    const secret = screen.getByLabelText("App Secret");
+    await user.click(screen.getByRole("button", { name: "Show App Secret" }));
+    expect(secret).toHaveAttribute("type", "text");
+    await user.click(screen.getByRole("button", { name: "Hide App Secret" }));
+    expect(secret).toHaveAttribute("type", "password");
+  });
+
+  it("fills Base URL from the region select, and selects the region a typed Base URL matches", async () => {
+    const { user } = setup();
+    const region = screen.getByRole("combobox", { name: "Cloud and region" });
+    await user.selectOptions(region, "US Government · GCC High / DoD");
+    expect(screen.getByLabelText("Base URL")).toHaveValue("https://api-gov.securitycenter.microsoft.us");
+
+    await typeAndLeave(user, "Base URL", "https://eu.api.security.microsoft.com");
+    expect(region).toHaveValue("eu.api.security.microsoft.com");
+
+    await typeAndLeave(user, "Base URL", "https://example.com");
+    expect(region).toHaveValue("custom");
+  });
+
+  it("groups regions by cloud and offers operator-configured hosts from the catalog", async () => {
+    const { user } = setup({ extraHosts: ["127.0.0.1:9443"] });
+    const region = screen.getByRole("combobox", { name: "Cloud and region" });
+    expect(within(region).getByRole("group", { name: "US Government GCC" })).toBeInTheDocument();
+    await typeAndLeave(user, "Base URL", "https://127.0.0.1:9443");
+    expect(screen.getByLabelText("Base URL")).toHaveAttribute("aria-invalid", "false");
+    expect(region).toHaveValue("127.0.0.1:9443");
+  });
+
+  it("warns, without blocking, when App ID equals Tenant ID", async () => {
+    const { user } = setup();
+    await typeAndLeave(user, "Tenant ID", TENANT);
+    await typeAndLeave(user, "App ID", TENANT);
+    const appId = screen.getByLabelText("App ID");
+    expect(appId).toHaveAttribute("aria-invalid", "false");
+    expect(appId).toHaveAccessibleDescription(/App ID is the same as Tenant ID/);
+  });
+
+  it("sends normalised values to onConnect and clears the App Secret afterwards", async () => {
+    const { user, onConnect } = setup();
+    await fillValid(user);
+    await user.type(screen.getByLabelText(/^Name/), "Contoso production");
+    await user.click(screen.getByRole("button", { name: "Connect" }));
+
+    expect(onConnect).toHaveBeenCalledWith({
+      partner: "defender",
+      name: "Contoso production",
+      baseUrl: "https://api.security.microsoft.com",
+      tenantId: TENANT,
+      appId: APP,
+      appSecret: SECRET,
+    });
+    expect(screen.getByLabelText("App Secret")).toHaveValue("");
+  });
+
+  it("leaves out a blank Name and keeps the App Secret after Test connection", async () => {
+    const { user, onTest, onConnect } = setup();
+    await fillValid(user);
+    await user.click(screen.getByRole("button", { name: "Test connection" }));
+    expect(onTest).toHaveBeenCalledWith(expect.not.objectContaining({ name: expect.anything() }));
+    expect(onConnect).not.toHaveBeenCalled();
+    expect(screen.getByLabelText("App Secret")).toHaveValue(SECRET);
+  });
+
+  it("shows every error and calls nothing when submitted empty", async () => {
+    const { user, onConnect } = setup();
+    await user.click(screen.getByRole("button", { name: "Connect" }));
+    expect(onConnect).not.toHaveBeenCalled();
+    for (const label of ["Base URL", "Tenant ID", "App ID", "App Secret"]) {
+      expect(screen.getByLabelText(label)).toHaveAttribute("aria-invalid", "true");
+    }
+    expect(screen.getByLabelText("Base URL")).toHaveFocus();
+  });
+
+  it("maps the server's field errors onto the form", async () => {
+    const onConnect = vi.fn(
+      async (): Promise<SubmitOutcome> => ({
+        ok: false,
+        fieldErrors: { appId: "The server says App ID is wrong." },
+      }),
+    );
+    const { user } = setup({ onConnect });
+    await fillValid(user);
+    await user.click(screen.getByRole("button", { name: "Connect" }));
+    await expectFieldError("App ID", /The server says App ID is wrong/);
+    expect(screen.getByLabelText("App ID")).toHaveFocus();
+    expect(screen.getByLabelText("App Secret")).toHaveValue(SECRET);
+  });
+
+  it("shows progress and disables both buttons while verification takes longer than 300 ms", async () => {
+    let finish: (outcome: SubmitOutcome) => void = () => {};
+    const onTest = vi.fn(() => new Promise<SubmitOutcome>((resolve) => (finish = resolve)));
+    const { user } = setup({ onTest });
+    await fillValid(user);
+    await user.click(screen.getByRole("button", { name: "Test connection" }));
+
+    expect(await screen.findByText("Verifying with Microsoft…", {}, { timeout: 1_000 })).toBeInTheDocument();
+    expect(screen.getByRole("form", { name: /Connect Microsoft Defender/ })).toHaveAttribute(
+      "aria-busy",
+      "true",
+    );
+    expect(screen.getByRole("button", { name: "Test connection" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Connect" })).toBeDisabled();
+
+    finish({ ok: true });
+    expect(await screen.findByRole("button", { name: "Connect" })).toBeEnabled();
+    expect(screen.queryByText("Verifying with Microsoft…")).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,162 @@
+import { ArrowLeft, RefreshCw } from "lucide-react";
+import { type ReactNode, useRef } from "react";
+import { Link } from "react-router";
+import type { PartnerCatalogEntry } from "../../../../shared/catalog";
+import type { Integration } from "../../../../shared/contract";
+import { verificationReportSchema } from "../../../../shared/contract";
+import { buttonClass } from "../../../components/button";
+import { Spinner } from "../../../components/spinner";
+import { useToast } from "../../../components/toaster";
+import { ApiRequestError, errorMessage } from "../../../lib/api-client";
+import { useDelayedFlag } from "../../../lib/use-delayed-flag";
+import { useDisconnectIntegration, useRecheckIntegration, useUpdateIntegration } from "../api/mutations";
+import { DisconnectDialog } from "./disconnect-dialog";
+import { IntegrationConfig } from "./integration-config";
+import styles from "./integration-detail.module.css";
+import { IntegrationEvents } from "./integration-events";
+import { IntegrationStatus } from "./integration-status";
+import { PermissionList } from "./permission-list";
+import { type SaveSecretResult, SecretSection } from "./secret-section";
+import { StatusBadge, statusLabel } from "./status-badge";
+import { VerificationChecklist } from "./verification-checklist";
+
+/** The connect page, prefilled with this integration's non-secret configuration. */
+function connectAgainPath(integration: Integration): string {
+  const { baseUrl, tenantId, appId } = integration.config;
+  const query = new URLSearchParams({ baseUrl, tenantId, appId, name: integration.name });
+  return `/integrations/connect/${integration.partner}?${query.toString()}`;
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className={styles.section}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+interface IntegrationDetailProps {
+  integration: Integration;
+  partner: PartnerCatalogEntry | undefined;
+}
+
+/** One connection: status and why, configuration, secret, permissions, last verification, events, actions. */
+export function IntegrationDetail({ integration, partner }: IntegrationDetailProps) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const recheck = useRecheckIntegration(integration.id);
+  const update = useUpdateIntegration(integration.id);
+  const disconnect = useDisconnectIntegration();
+  const notify = useToast();
+  const showRecheckProgress = useDelayedFlag(recheck.isPending);
+  const disconnected = integration.status === "disconnected";
+
+  async function runRecheck() {
+    try {
+      const checked = await recheck.mutateAsync();
+      notify({
+        tone: checked.status === "error" ? "error" : "success",
+        title: "Re-check finished",
+        description: `${checked.name} is ${statusLabel(checked.status).toLowerCase()}.`,
+      });
+    } catch (error) {
+      notify({ tone: "error", title: "Re-check failed", description: errorMessage(error) });
+    }
+  }
+
+  async function saveSecret(appSecret: string): Promise<SaveSecretResult> {
+    try {
+      await update.mutateAsync({ appSecret });
+      notify({
+        tone: "success",
+        title: "Secret replaced",
+        description: "Patchbay verified and stored the new secret.",
+      });
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof ApiRequestError)) return { ok: false, message: errorMessage(error) };
+      const report = verificationReportSchema.safeParse(error.detail);
+      if (error.code === "verification_failed" && report.success) return { ok: false, report: report.data };
+      const fieldError = error.fields?.appSecret;
+      return fieldError ? { ok: false, fieldError } : { ok: false, message: error.message };
+    }
+  }
+
+  async function confirmDisconnect() {
+    await disconnect.mutateAsync(integration.id);
+    notify({ tone: "success", title: "Disconnected", description: `${integration.name} is disconnected.` });
+  }
+
+  return (
+    <article className={styles.detail} aria-labelledby="integration-heading">
+      <Link to="/integrations" className={styles.back}>
+        <ArrowLeft size={16} aria-hidden="true" />
+        All integrations
+      </Link>
+      <header className={styles.header}>
+        <div className={styles.title}>
+          <h1 id="integration-heading" ref={headingRef} tabIndex={-1}>
+            {integration.name}
+          </h1>
+          <StatusBadge status={integration.status} />
+        </div>
+        <p className={styles.partner}>{partner?.name ?? integration.partner}</p>
+        <div className={styles.actions}>
+          {disconnected ? (
+            <Link to={connectAgainPath(integration)} className={buttonClass("primary")}>
+              Connect again
+            </Link>
+          ) : (
+            <>
+              <button
+                type="button"
+                className={buttonClass()}
+                disabled={recheck.isPending || integration.status === "checking"}
+                aria-describedby="recheck-progress"
+                onClick={runRecheck}
+              >
+                <RefreshCw size={16} aria-hidden="true" />
+                Re-check
+              </button>
+              <DisconnectDialog
+                integrationName={integration.name}
+                onConfirm={confirmDisconnect}
+                fallbackFocus={headingRef}
+              />
+            </>
+          )}
+          <p id="recheck-progress" className={styles.progress} role="status">
+            {showRecheckProgress ? (
+              <>
+                <Spinner /> Checking with Microsoft…
+              </>
+            ) : null}
+          </p>
+        </div>
+      </header>
+
+      <Section id="section-status" title="Status">
+        <IntegrationStatus integration={integration} />
+      </Section>
+      <Section id="section-config" title="Configuration">
+        <IntegrationConfig integration={integration} partner={partner} />
+      </Section>
+      <Section id="section-secret" title="App Secret">
+        <SecretSection integration={integration} onSaveSecret={saveSecret} />
+      </Section>
+      <Section id="section-permissions" title="Permissions">
+        <PermissionList permissions={integration.permissions} label="Required permissions" />
+      </Section>
+      <Section id="section-verification" title="Last verification">
+        {integration.lastReport ? (
+          <VerificationChecklist report={integration.lastReport} />
+        ) : (
+          <p className={styles.muted}>No verification recorded.</p>
+        )}
+      </Section>
+      <Section id="section-events" title="Event log">
+        <IntegrationEvents integrationId={integration.id} labelledBy="section-events" />
+      </Section>
+    </article>
+  );
+}

@@ -1,0 +1,74 @@
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { createMemoryRouter, RouterProvider } from "react-router";
+import { describe, expect, it, vi } from "vitest";
+import { partnerCatalog } from "../../../../shared/catalog";
+import type { Integration } from "../../../../shared/contract";
+import { makeIntegration } from "../integration-fixtures";
+import { PartnerCard } from "./partner-card";
+
+function renderCard(integrations: Integration[], onDisconnect = vi.fn(async () => {})) {
+  const [partner] = partnerCatalog();
+  if (!partner) throw new Error("The catalog has no Defender entry.");
+  const router = createMemoryRouter([
+    {
+      path: "/",
+      element: <PartnerCard partner={partner} integrations={integrations} onDisconnect={onDisconnect} />,
+    },
+  ]);
+  render(<RouterProvider router={router} />);
+  return { onDisconnect };
+}
+
+describe("PartnerCard", () => {
+  it("describes the partner and links to its connect page", () => {
+    renderCard([]);
+    const card = screen.getByRole("article", { name: "Microsoft Defender for Endpoint" });
+    expect(within(card).getByText(/Microsoft · EDR/)).toBeInTheDocument();
+    expect(within(card).getByText("Not connected.")).toBeInTheDocument();
+    expect(within(card).getByRole("link", { name: /^Connect/ })).toHaveAttribute(
+      "href",
+      "/integrations/connect/defender",
+    );
+  });
+
+  it("lists each live connection with status, tenant, Manage and Disconnect", () => {
+    const degraded = makeIntegration({
+      id: "0b8e7c52-5c1f-4a4e-8f43-7cf0d0c6c7a1",
+      name: "Fabrikam",
+      status: "degraded",
+    });
+    renderCard([makeIntegration(), degraded]);
+    const rows = within(screen.getByRole("list", { name: /connections$/ })).getAllByRole("listitem");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveTextContent(/Connected\s*Contoso production/);
+    expect(rows[0]).toHaveTextContent("11111111-2222-3333-4444-555555555555");
+    expect(rows[1]).toHaveTextContent(/Degraded\s*Fabrikam/);
+    expect(screen.getByRole("link", { name: "Manage Fabrikam" })).toHaveAttribute(
+      "href",
+      "/integrations/0b8e7c52-5c1f-4a4e-8f43-7cf0d0c6c7a1",
+    );
+    expect(screen.getByRole("button", { name: "Disconnect Fabrikam" })).toBeInTheDocument();
+  });
+
+  it("keeps disconnected connections in a collapsed history", () => {
+    renderCard([
+      makeIntegration({
+        status: "disconnected",
+        disconnectedAt: "2025-11-22T10:00:00.000Z",
+        secret: { configured: false, fingerprint: null, updatedAt: null },
+      }),
+    ]);
+    expect(screen.queryByRole("button", { name: /Disconnect/ })).not.toBeInTheDocument();
+    expect(screen.getByText("Disconnected (1)")).toBeInTheDocument();
+    expect(screen.getByText("Not connected.")).toBeInTheDocument();
+  });
+
+  it("disconnects the chosen connection after confirmation", async () => {
+    const user = userEvent.setup();
+    const { onDisconnect } = renderCard([makeIntegration()]);
+    await user.click(screen.getByRole("button", { name: "Disconnect Contoso production" }));
+    await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Disconnect" }));
+    expect(onDisconnect).toHaveBeenCalledWith(expect.objectContaining({ name: "Contoso production" }));
+  });
+});

@@ -1,0 +1,125 @@
+import { Plug } from "lucide-react";
+import { type RefObject, useRef } from "react";
+import { Link } from "react-router";
+import type { PartnerCatalogEntry } from "../../../../shared/catalog";
+import type { Integration } from "../../../../shared/contract";
+import { buttonClass } from "../../../components/button";
+import { Timestamp } from "../../../components/timestamp";
+import { DisconnectDialog } from "./disconnect-dialog";
+import styles from "./partner-card.module.css";
+import { StatusBadge } from "./status-badge";
+
+interface PartnerCardProps {
+  partner: PartnerCatalogEntry;
+  /** This partner's integrations, disconnected ones included (shown as history). */
+  integrations: Integration[];
+  onDisconnect: (integration: Integration) => Promise<void>;
+}
+
+function ConnectionRow({
+  integration,
+  onDisconnect,
+  fallbackFocus,
+}: {
+  integration: Integration;
+  onDisconnect: (integration: Integration) => Promise<void>;
+  fallbackFocus: RefObject<HTMLHeadingElement | null>;
+}) {
+  return (
+    <li className={styles.connection}>
+      <div className={styles.connectionInfo}>
+        <p className={styles.connectionName}>
+          <StatusBadge status={integration.status} />
+          <span>{integration.name}</span>
+        </p>
+        <p className={styles.meta}>
+          Tenant <code>{integration.config.tenantId}</code> · Last checked{" "}
+          <Timestamp value={integration.lastCheckedAt} />
+        </p>
+      </div>
+      <div className={styles.actions}>
+        <Link
+          to={`/integrations/${integration.id}`}
+          className={buttonClass()}
+          aria-label={`Manage ${integration.name}`}
+        >
+          Manage
+        </Link>
+        <DisconnectDialog
+          integrationName={integration.name}
+          onConfirm={() => onDisconnect(integration)}
+          fallbackFocus={fallbackFocus}
+          triggerLabel={`Disconnect ${integration.name}`}
+        />
+      </div>
+    </li>
+  );
+}
+
+function DisconnectedHistory({ integrations }: { integrations: Integration[] }) {
+  return (
+    <details className={styles.history}>
+      <summary>Disconnected ({integrations.length})</summary>
+      <ul className={styles.historyList}>
+        {integrations.map((integration) => (
+          <li key={integration.id}>
+            <Link to={`/integrations/${integration.id}`}>{integration.name}</Link>{" "}
+            <span className={styles.meta}>
+              · Tenant <code>{integration.config.tenantId}</code> · Disconnected{" "}
+              <Timestamp value={integration.disconnectedAt} never="at an unknown time" />
+            </span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+/** One partner: what it is, its live connections with their status, Connect, and the disconnected history. */
+export function PartnerCard({ partner, integrations, onDisconnect }: PartnerCardProps) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const headingId = `partner-${partner.id}`;
+  const active = integrations.filter((integration) => integration.status !== "disconnected");
+  const history = integrations.filter((integration) => integration.status === "disconnected");
+
+  return (
+    <article className={styles.card} aria-labelledby={headingId}>
+      <header className={styles.header}>
+        <div className={styles.identity}>
+          <Plug size={24} aria-hidden="true" className={styles.logo} />
+          <div>
+            <h2 id={headingId} ref={headingRef} tabIndex={-1}>
+              {partner.name}
+            </h2>
+            <p className={styles.meta}>
+              {partner.vendor} · {partner.category}
+            </p>
+          </div>
+        </div>
+        <Link
+          to={`/integrations/connect/${partner.id}`}
+          className={buttonClass("primary")}
+          aria-label={`Connect ${partner.name}`}
+        >
+          Connect
+        </Link>
+      </header>
+      <p>{partner.description}</p>
+      {active.length > 0 ? (
+        <ul className={styles.connections} aria-label={`${partner.name} connections`}>
+          {active.map((integration) => (
+            <ConnectionRow
+              key={integration.id}
+              integration={integration}
+              onDisconnect={onDisconnect}
+              fallbackFocus={headingRef}
+            />
+          ))}
+        </ul>
+      ) : (
+        <p className={styles.meta}>Not connected.</p>
+      )}
+      {history.length > 0 ? <DisconnectedHistory integrations={history} /> : null}
+    </article>
+  );
+}
