@@ -25,6 +25,13 @@ module.exports = {
       to: { pathNot: "^(src/shared/|node_modules/zod/)" },
     },
     {
+      name: "cli-talks-http-only",
+      severity: "error",
+      comment: "The CLI is a client of the HTTP API: it may use src/shared, never server, client or simulator code.",
+      from: { path: "^src/cli/", pathNot: "\\.test\\.ts$" },
+      to: { path: "^src/(server|client|simulator|test)/" },
+    },
+    {
       name: "feature-not-to-feature",
       severity: "error",
       comment: "A feature may not reach into another feature; lift shared UI to src/client/components.",
@@ -35,7 +42,7 @@ module.exports = {
       name: "production-not-to-simulator",
       severity: "error",
       comment: "Production code has no branch that knows the simulator exists.",
-      from: { path: "^src/(server|client|shared)/", pathNot: "\\.test\\.tsx?$" },
+      from: { path: "^src/(server|client|shared|cli)/", pathNot: "\\.test\\.tsx?$" },
       to: { path: "^src/simulator/" },
     },
     {

@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: "server",
           environment: "node",
-          include: ["src/server/**/*.test.ts", "src/simulator/**/*.test.ts"],
+          include: ["src/server/**/*.test.ts", "src/simulator/**/*.test.ts", "src/cli/**/*.test.ts"],
           globalSetup: ["src/test/global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -1,6 +1,7 @@
 // `npm run demo`: the Microsoft simulator and Patchbay wired together on a fresh demo data directory, with the
 // values to paste printed, so a newcomer can connect and disconnect in the browser within a minute.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { SIM_SEED } from "../src/simulator/seed";
@@ -11,6 +12,9 @@ const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? "127.0.0.1";
 const dataDir = resolve(root, process.env.PATCHBAY_DEMO_DIR ?? "data/demo");
 const quiet = process.argv.includes("--quiet");
+// A demo admin with a password made for this run only: Patchbay has no default password anywhere.
+const adminEmail = process.env.PATCHBAY_ADMIN_EMAIL ?? "admin@demo.patchbay.test";
+const adminPassword = process.env.PATCHBAY_ADMIN_PASSWORD ?? `demo-${randomBytes(9).toString("base64url")}`;
 
 await rm(dataDir, { recursive: true, force: true });
 await mkdir(dataDir, { recursive: true });
@@ -33,6 +37,8 @@ const server = spawn(bin("tsx"), ["src/server/main.ts"], {
     PATCHBAY_EXTRA_DEFENDER_HOSTS: `${simulator.hostPort},${simulator.decoyHostPort}`,
     PATCHBAY_ENTRA_AUTHORITY: simulator.origin,
     NODE_EXTRA_CA_CERTS: simulator.certPath,
+    PATCHBAY_ADMIN_EMAIL: adminEmail,
+    PATCHBAY_ADMIN_PASSWORD: adminPassword,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   },
 });
@@ -67,7 +73,8 @@ if (!quiet) {
       "",
       "Patchbay demo — Microsoft is simulated; nothing leaves this machine.",
       "",
-      `  Open ${url}/integrations and click Connect on Microsoft Defender for Endpoint.`,
+      `  Open ${url}/integrations and sign in as ${adminEmail} with password ${adminPassword}`,
+      "  (a demo admin made for this run). Then click Connect on Microsoft Defender for Endpoint.",
       "  Choose “Operator-configured endpoint” as the region (or paste the Base URL), then paste:",
       "",
       row("Base URL", simulator.origin),

@@ -1,16 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { DestinationStream } from "pino";
 import { partnerCatalog, partnersResponseSchema } from "../shared/catalog";
 import { healthSchema } from "../shared/contract";
-import { createSecretBox, loadMasterKey } from "./crypto/secret-box";
+import { createSecretBox, deriveKey, loadMasterKey } from "./crypto/secret-box";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import type { Env } from "./env";
 import { type RecheckJobs, startRecheckJobs } from "./jobs/recheck";
 import { AppError } from "./lib/app-error";
+import { auditRoutes } from "./modules/audit/routes";
+import guardPlugin from "./modules/auth/guard";
+import { authRoutes } from "./modules/auth/routes";
+import { createAuthService } from "./modules/auth/service";
 import { createIntegrationRepository } from "./modules/integrations/repository";
 import { integrationRoutes } from "./modules/integrations/routes";
 import { createIntegrationService } from "./modules/integrations/service";
@@ -35,6 +40,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The scheduled re-check jobs, or null when PATCHBAY_RECHECK_MINUTES is 0. */
     recheckJobs: RecheckJobs | null;
+    /** The one-time token of the first-admin setup link, while no user exists (main.ts prints the link). */
+    setupToken: string | null;
   }
 }
 
@@ -59,7 +66,22 @@ export const redactedPaths = [
   "*.accessToken",
   "access_token",
   "*.access_token",
+  "password",
+  "*.password",
+  "secret",
+  "*.secret",
+  'req.headers["x-csrf-token"]',
 ];
+
+/** JSON nested deeper than this is refused before any code walks it. */
+const MAX_JSON_DEPTH = 16;
+
+function depthOf(value: unknown, limit: number, depth = 0): number {
+  if (depth > limit || typeof value !== "object" || value === null) return depth;
+  let deepest = depth;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, limit, depth + 1));
+  return deepest;
+}
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { env } = options;
@@ -71,14 +93,32 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     bodyLimit: 64 * 1024,
     genReqId: () => randomUUID(),
-    trustProxy: false,
+    trustProxy: env.PATCHBAY_TRUST_PROXY,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: (_error, _request, reply: FastifyReply) => {
+      reply.code(400).send({ error: { code: "bad_request", message: "The request URL is malformed." } });
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.removeContentTypeParser("text/plain");
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    parseJson(request, typeof body === "string" ? body : body.toString("utf8"), (error, value) => {
+      if (error) return done(error, undefined);
+      if (depthOf(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+        return done(
+          new AppError(400, "bad_request", `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`),
+          undefined,
+        );
+      }
+      return done(null, value);
+    });
+  });
 
   await app.register(errorsPlugin);
+  await app.register(cookie);
   await app.register(securityPlugin);
   await app.register(rateLimit, {
     global: false,
@@ -91,12 +131,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   // Resources are released in reverse order if any later step of start-up fails.
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }).catch(
-    async (error: unknown) => {
-      await app.close();
-      throw error;
-    },
-  );
+  const database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    onPoolError: (error) =>
+      app.log.error({ err: error }, "database connection lost; the pool will reconnect"),
+  }).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
+  });
   let jobs: RecheckJobs | null = null;
   app.addHook("onClose", async () => {
     await jobs?.stop();
@@ -120,8 +163,21 @@ async function wire(
   onJobsStarted: (jobs: RecheckJobs) => void,
 ) {
   const { env } = options;
-  const box = createSecretBox(
-    await loadMasterKey({ fromEnv: env.PATCHBAY_MASTER_KEY, dataDir: env.DATA_DIR }),
+  const masterKey = await loadMasterKey({ fromEnv: env.PATCHBAY_MASTER_KEY, dataDir: env.DATA_DIR });
+  const box = createSecretBox(masterKey);
+  const auth = createAuthService(database.db, {
+    csrfKey: deriveKey(masterKey, "patchbay csrf v1"),
+    sessionIdleMinutes: env.PATCHBAY_SESSION_IDLE_MINUTES,
+    sessionMaxHours: env.PATCHBAY_SESSION_MAX_HOURS,
+  });
+  await app.register(guardPlugin, { auth });
+  app.decorate(
+    "setupToken",
+    await auth.prepareFirstAdmin(
+      env.PATCHBAY_ADMIN_EMAIL && env.PATCHBAY_ADMIN_PASSWORD
+        ? { email: env.PATCHBAY_ADMIN_EMAIL, password: env.PATCHBAY_ADMIN_PASSWORD }
+        : null,
+    ),
   );
   const extraHosts = env.PATCHBAY_EXTRA_DEFENDER_HOSTS;
   const service = createIntegrationService({
@@ -151,15 +207,24 @@ async function wire(
   app.decorate("recheckJobs", jobs);
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  typed.get("/api/health", { schema: { response: { 200: healthSchema } } }, async () => ({
-    status: "ok" as const,
-    version,
-    database: database.kind,
-  }));
-  const catalog = { partners: partnerCatalog(extraHosts) };
-  typed.get("/api/partners", { schema: { response: { 200: partnersResponseSchema } } }, async () => catalog);
-  await app.register(
-    integrationRoutes(service, { max: options.mutationsPerMinute ?? 60, timeWindow: 60_000 }),
+  typed.get(
+    "/api/health",
+    { config: { auth: "public" }, schema: { response: { 200: healthSchema } } },
+    async () => ({
+      status: "ok" as const,
+      version,
+      database: database.kind,
+    }),
   );
+  const catalog = { partners: partnerCatalog(extraHosts) };
+  typed.get(
+    "/api/partners",
+    { config: { auth: "viewer" }, schema: { response: { 200: partnersResponseSchema } } },
+    async () => catalog,
+  );
+  const mutationLimit = { max: options.mutationsPerMinute ?? 60, timeWindow: 60_000 };
+  await app.register(authRoutes(auth, { sessionMaxHours: env.PATCHBAY_SESSION_MAX_HOURS, mutationLimit }));
+  await app.register(auditRoutes(database.db));
+  await app.register(integrationRoutes(service, mutationLimit));
   if (options.serveClient ?? true) await app.register(staticPlugin);
 }

@@ -43,17 +43,38 @@ const envSchema = z.object({
   PATCHBAY_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Minutes between scheduled re-checks of each connection; 0 turns the scheduler off. */
   PATCHBAY_RECHECK_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  PATCHBAY_ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
+  PATCHBAY_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(256).optional(),
+  PATCHBAY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  PATCHBAY_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  /** Trust X-Forwarded-* from a reverse proxy (so Secure cookies and HSTS follow the client's TLS). */
+  PATCHBAY_TRUST_PROXY: z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .default("false")
+    .transform((v) => v === "true"),
   PATCHBAY_VERIFY_DEADLINE_MS: z.coerce.number().int().min(500).max(300_000).default(30_000),
 });
 
 export type Env = z.output<typeof envSchema>;
+
+const withAdminPair = envSchema.refine(
+  (env) => (env.PATCHBAY_ADMIN_EMAIL === undefined) === (env.PATCHBAY_ADMIN_PASSWORD === undefined),
+  {
+    message: "set both PATCHBAY_ADMIN_EMAIL and PATCHBAY_ADMIN_PASSWORD, or neither",
+    path: ["PATCHBAY_ADMIN_EMAIL"],
+  },
+);
 
 export class EnvError extends Error {
   override name = "EnvError";
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = envSchema.safeParse(source);
+  // An empty value means "not set" (a `PORT=` line must not become port 0).
+  const present = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = withAdminPair.safeParse(present);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
   throw new EnvError(`Patchbay cannot start: invalid configuration.\n${lines.join("\n")}`);

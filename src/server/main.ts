@@ -29,6 +29,12 @@ async function main() {
 
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   process.stdout.write(`\nPatchbay is running at ${address}\n\n`);
+  if (app.setupToken !== null) {
+    // The token travels in the fragment: browsers never send it to a server, so no access log can record it.
+    process.stdout.write(
+      `No user exists yet. Create the first admin within one hour at:\n\n    ${address}/setup#token=${app.setupToken}\n\nRestarting Patchbay prints a new link and invalidates this one.\n\n`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

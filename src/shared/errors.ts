@@ -21,6 +21,7 @@ export const verificationErrorCodes = [
   "rate_limited",
   "upstream_error",
   "timeout",
+  "secret_unreadable",
 ] as const;
 export const verificationErrorCodeSchema = z.enum(verificationErrorCodes);
 export type VerificationErrorCode = z.infer<typeof verificationErrorCodeSchema>;

@@ -1,14 +1,24 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { inject } from "vitest";
 import { buildApp } from "../server/app";
 import { parseEnv } from "../server/env";
+import { SESSION_COOKIE, sessionSchema } from "../shared/auth";
 import type { SimFault } from "../simulator/server";
+
+export const TEST_ADMIN = { email: "admin@patchbay.test", password: "correct horse battery staple" } as const;
+
+/** Headers that make `app.inject` act as a signed-in browser session. */
+export type SessionHeaders = { cookie: string; "x-csrf-token": string };
 
 /** The real app on an in-memory PGlite, wired to the simulator, with every log line captured. */
 export interface TestApp {
   app: FastifyInstance;
+  /** A session of TEST_ADMIN (created from PATCHBAY_ADMIN_EMAIL/PASSWORD on start). */
+  adminHeaders: SessionHeaders;
+  /** `app.inject` as TEST_ADMIN. */
+  inject: (options: InjectOptions) => Promise<LightMyRequestResponse>;
   /** Every line the app logged, raw. */
   logs: string[];
   simulator: ReturnType<typeof inject<"simulator">>;
@@ -17,6 +27,8 @@ export interface TestApp {
 export async function createTestApp(
   env: Record<string, string> = {},
   mutationsPerMinute = 1000,
+  /** false: a fresh install with no user (first-start setup). */
+  withAdmin = true,
 ): Promise<TestApp> {
   const simulator = inject("simulator");
   const logs: string[] = [];
@@ -36,6 +48,9 @@ export async function createTestApp(
       PATCHBAY_VERIFY_DEADLINE_MS: "8000",
       LOG_LEVEL: "debug",
       PATCHBAY_RECHECK_MINUTES: "0",
+      ...(withAdmin
+        ? { PATCHBAY_ADMIN_EMAIL: TEST_ADMIN.email, PATCHBAY_ADMIN_PASSWORD: TEST_ADMIN.password }
+        : {}),
       ...env,
     }),
     logStream,
@@ -43,7 +58,22 @@ export async function createTestApp(
     serveClient: false,
     jobPollingSeconds: 0.5,
   });
-  return { app, logs, simulator };
+  const adminHeaders = withAdmin
+    ? await signIn(app, TEST_ADMIN.email, TEST_ADMIN.password)
+    : { cookie: "", "x-csrf-token": "" };
+  const asAdmin = (options: InjectOptions) =>
+    app.inject({ ...options, headers: { ...adminHeaders, ...(options.headers ?? {}) } });
+  return { app, logs, simulator, adminHeaders, inject: asAdmin };
+}
+
+/** Sign in through the API like a browser and return the headers of that session. */
+export async function signIn(app: FastifyInstance, email: string, password: string): Promise<SessionHeaders> {
+  const response = await app.inject({ method: "POST", url: "/api/session", payload: { email, password } });
+  if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
+  const session = sessionSchema.parse(response.json());
+  const cookie = response.cookies.find((c) => c.name === SESSION_COOKIE);
+  if (!cookie) throw new Error("sign-in set no session cookie");
+  return { cookie: `${SESSION_COOKIE}=${cookie.value}`, "x-csrf-token": session.csrfToken };
 }
 
 /** Switch a fault on (or off, with null) for one simulated tenant, through the simulator's control endpoint. */

@@ -29,10 +29,15 @@ export class SecretBoxError extends Error {
 
 const TAG_BYTES = 16;
 
+/** A 32-byte key for one purpose, derived from the master key (HKDF-SHA256, `purpose` as info). */
+export function deriveKey(masterKey: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", masterKey, "", purpose, 32));
+}
+
 export function createSecretBox(masterKey: Buffer): SecretBox {
   if (masterKey.length !== 32) throw new SecretBoxError("The master key must be 32 bytes.");
-  const encryptionKey = Buffer.from(hkdfSync("sha256", masterKey, "", "patchbay secret box v1", 32));
-  const fingerprintKey = Buffer.from(hkdfSync("sha256", masterKey, "", "patchbay secret fingerprint v1", 32));
+  const encryptionKey = deriveKey(masterKey, "patchbay secret box v1");
+  const fingerprintKey = deriveKey(masterKey, "patchbay secret fingerprint v1");
   const keyId = createHash("sha256").update(encryptionKey).digest("hex").slice(0, 8);
 
   const fingerprint = (plaintext: string) =>

@@ -31,11 +31,27 @@ const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url))
 export async function openDatabase(options: {
   databaseUrl?: string | undefined;
   dataDir: string;
+  onPoolError?: (error: Error) => void;
 }): Promise<DatabaseHandle> {
   if (options.databaseUrl !== undefined) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: 10_000,
+      query_timeout: 30_000,
+    });
+    // An idle connection dropped by the server (restart, failover) must not crash the process.
+    pool.on("error", (error) => options.onPoolError?.(error));
     const db = drizzlePg(pool, { schema });
-    await migratePg(db, { migrationsFolder });
+    // Instances starting together must not apply the same migration twice.
+    const lock = await pool.connect();
+    try {
+      await lock.query("select pg_advisory_lock(hashtext('patchbay-migrations'))");
+      await migratePg(db, { migrationsFolder });
+    } finally {
+      await lock.query("select pg_advisory_unlock(hashtext('patchbay-migrations'))").catch(() => undefined);
+      lock.release();
+    }
     return {
       db,
       kind: "postgres",

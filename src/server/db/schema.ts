@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 export interface StoredConfig {
   baseUrl: string;
@@ -58,5 +68,105 @@ export const integrationEvents = pgTable(
   (t) => [index("integration_events_by_integration").on(t.integrationId, t.at)],
 );
 
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey(),
+    email: text("email").notNull(),
+    displayName: text("display_name").notNull(),
+    role: text("role").$type<"admin" | "viewer">().notNull(),
+    passwordHash: text("password_hash").notNull(),
+    active: boolean("active").notNull(),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+    lastSignInAt: at("last_sign_in_at"),
+  },
+  (t) => [uniqueIndex("users_email").on(t.email)],
+);
+
+/** Server-side sessions. Only the SHA-256 of the cookie's random value is stored. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid("id").primaryKey(),
+    tokenHash: text("token_hash").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: at("created_at").notNull(),
+    lastSeenAt: at("last_seen_at").notNull(),
+    expiresAt: at("expires_at").notNull(),
+    revokedAt: at("revoked_at"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [uniqueIndex("sessions_token_hash").on(t.tokenHash), index("sessions_user").on(t.userId)],
+);
+
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    role: text("role").$type<"admin" | "viewer">().notNull(),
+    tokenHash: text("token_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    createdAt: at("created_at").notNull(),
+    expiresAt: at("expires_at"),
+    lastUsedAt: at("last_used_at"),
+    revokedAt: at("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_token_hash").on(t.tokenHash)],
+);
+
+/** One-time links that create the first admin. */
+export const setupTokens = pgTable("setup_tokens", {
+  id: uuid("id").primaryKey(),
+  tokenHash: text("token_hash").notNull(),
+  expiresAt: at("expires_at").notNull(),
+  usedAt: at("used_at"),
+});
+
+/** Failed sign-ins, keyed by account and by source address, for throttling across instances. */
+export const signInFailures = pgTable(
+  "sign_in_failures",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    key: text("key").notNull(),
+    at: at("at").notNull(),
+  },
+  (t) => [index("sign_in_failures_key_at").on(t.key, t.at)],
+);
+
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: at("at").notNull(),
+    action: text("action").notNull(),
+    outcome: text("outcome").$type<"success" | "failure">().notNull(),
+    actorType: text("actor_type").$type<"user" | "token" | "anonymous" | "system">().notNull(),
+    actorId: text("actor_id"),
+    actorName: text("actor_name").notNull(),
+    targetType: text("target_type").$type<"integration" | "user" | "token" | "session">(),
+    targetId: text("target_id"),
+    integrationId: uuid("integration_id"),
+    sourceIp: text("source_ip"),
+    userAgent: text("user_agent"),
+    message: text("message").notNull(),
+    changes: jsonb("changes").$type<{ before: Record<string, unknown>; after: Record<string, unknown> }>(),
+  },
+  (t) => [index("audit_events_at").on(t.at), index("audit_events_integration").on(t.integrationId)],
+);
+
 export type IntegrationRow = typeof integrations.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type IntegrationEventRow = typeof integrationEvents.$inferSelect;

@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 async function events(id: string) {
-  const response = await t.app.inject({ method: "GET", url: `/api/integrations/${id}/events` });
+  const response = await t.inject({ method: "GET", url: `/api/integrations/${id}/events` });
   return integrationEventListSchema.parse(response.json()).events;
 }
 
@@ -28,7 +28,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Pr
 
 describe("scheduled re-checks (pg-boss on the same database)", () => {
   it("re-check a connection once it is due, as the scheduler, and never a disconnected one", async () => {
-    const created = await t.app.inject({
+    const created = await t.inject({
       method: "POST",
       url: "/api/integrations",
       payload: {
@@ -51,7 +51,7 @@ describe("scheduled re-checks (pg-boss on the same database)", () => {
     );
     expect(checked.actor).toBe("scheduler");
 
-    await t.app.inject({ method: "DELETE", url: `/api/integrations/${id}` });
+    await t.inject({ method: "DELETE", url: `/api/integrations/${id}` });
     expect(await jobs.sweep()).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import PgBoss from "pg-boss";
 import { z } from "zod";
 import type { ExecuteSql } from "../db/client";
 import { AppError } from "../lib/app-error";
+import { systemActor } from "../modules/audit/audit";
 import type { IntegrationService } from "../modules/integrations/service";
 
 /**
@@ -15,7 +16,7 @@ const SWEEP = "integrations-recheck-sweep";
 const RECHECK = "integrations-recheck";
 const recheckJobSchema = z.object({ integrationId: z.uuid() });
 
-export const schedulerActor = { name: "scheduler", ip: "-", userAgent: null };
+export const schedulerActor = systemActor("scheduler");
 
 export interface RecheckJobs {
   /** Queue a re-check for every connection that is due; resolves to how many were queued. */

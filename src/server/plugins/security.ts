@@ -21,12 +21,14 @@ async function securityPlugin(app: FastifyInstance) {
       },
     },
     crossOriginEmbedderPolicy: false,
-    // HSTS only makes sense over TLS; Patchbay's own listener is plain HTTP behind the operator's TLS proxy.
+    // HSTS only over TLS (set below per request): Patchbay itself listens on plain HTTP behind a TLS proxy.
     strictTransportSecurity: false,
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
     if (request.url.startsWith("/api/")) reply.header("cache-control", "no-store");
+    if (request.protocol === "https")
+      reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
   });
 }
 

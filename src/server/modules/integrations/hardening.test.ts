@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { integrationSchema } from "../../../shared/contract";
 import { apiErrorSchema } from "../../../shared/errors";
 import { SIM_SEED } from "../../../simulator/seed";
-import { createTestApp, type TestApp } from "../../../test/test-app";
+import { createTestApp, TEST_ADMIN, type TestApp } from "../../../test/test-app";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -25,7 +25,7 @@ describe("secrets", () => {
     const bodies: string[] = [];
     const headers: string[] = [];
     const call = async (method: "GET" | "POST" | "PATCH" | "DELETE", url: string, payload?: object) => {
-      const response = await t.app.inject({ method, url, ...(payload ? { payload } : {}) });
+      const response = await t.inject({ method, url, ...(payload ? { payload } : {}) });
       bodies.push(response.body);
       headers.push(JSON.stringify(response.headers));
       return response;
@@ -53,11 +53,22 @@ describe("secrets", () => {
       wrongSecret,
       encodeURIComponent(secret),
       Buffer.from(secret).toString("base64"),
+      TEST_ADMIN.password,
     ]) {
       expect(everything).not.toContain(value);
     }
     // No bearer token either: a JWT starts with the base64 of '{"'.
     expect(everything).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}/);
+  });
+});
+
+describe("log redaction", () => {
+  it("censors secret-bearing keys whatever a future log call passes", () => {
+    const before = t.logs.length;
+    t.app.log.info({ appSecret: "redact-me-1", body: { appSecret: "redact-me-2" }, password: "redact-me-3" }, "probe");
+    const line = t.logs.slice(before).join("");
+    expect(line).toContain("[redacted]");
+    expect(line).not.toMatch(/redact-me/);
   });
 });
 
@@ -87,7 +98,7 @@ describe("bad input never yields a 500, a hang or a stack trace", () => {
     "POST /api/integrations with %s → 400 in the envelope",
     async (_label, payload) => {
       for (const url of ["/api/integrations", "/api/integrations/test"]) {
-        const response = await t.app.inject({
+        const response = await t.inject({
           method: "POST",
           url,
           headers: { "content-type": "application/json" },
@@ -102,7 +113,7 @@ describe("bad input never yields a 500, a hang or a stack trace", () => {
   );
 
   it("explains /api/ on the Base URL in fields.baseUrl (the headline rule)", async () => {
-    const response = await t.app.inject({
+    const response = await t.inject({
       method: "POST",
       url: "/api/integrations",
       payload: {
@@ -125,7 +136,7 @@ describe("bad input never yields a 500, a hang or a stack trace", () => {
       '{"__proto__":{"partner":"defender"}}',
       '{"constructor":{"prototype":{"polluted":true}}}',
     ]) {
-      const response = await t.app.inject({
+      const response = await t.inject({
         method: "POST",
         url: "/api/integrations",
         headers: { "content-type": "application/json" },
@@ -136,8 +147,26 @@ describe("bad input never yields a 500, a hang or a stack trace", () => {
     }
   });
 
+  it("refuses JSON nested deeper than 16 levels", async () => {
+    const deep = `${"[".repeat(40)}${"]".repeat(40)}`;
+    const response = await t.inject({
+      method: "POST",
+      url: "/api/integrations",
+      headers: { "content-type": "application/json" },
+      payload: `{"partner":${deep}}`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(apiErrorSchema.parse(response.json()).error.message).toContain("nested deeper than 16 levels");
+  });
+
+  it("answers a malformed URL in the envelope", async () => {
+    const response = await t.inject({ method: "GET", url: "/api/integrations/%zz" });
+    expect(response.statusCode).toBe(400);
+    expect(apiErrorSchema.parse(response.json()).error.code).toBe("bad_request");
+  });
+
   it("answers 400 for malformed JSON", async () => {
-    const response = await t.app.inject({
+    const response = await t.inject({
       method: "POST",
       url: "/api/integrations",
       headers: { "content-type": "application/json" },
@@ -148,7 +177,7 @@ describe("bad input never yields a 500, a hang or a stack trace", () => {
   });
 
   it("answers 413 for a body over 64 KiB", async () => {
-    const response = await t.app.inject({
+    const response = await t.inject({
       method: "POST",
       url: "/api/integrations",
       headers: { "content-type": "application/json" },
@@ -164,7 +193,7 @@ describe("bad input never yields a 500, a hang or a stack trace", () => {
       "application/x-www-form-urlencoded",
       "multipart/form-data; boundary=x",
     ]) {
-      const response = await t.app.inject({
+      const response = await t.inject({
         method: "POST",
         url: "/api/integrations",
         headers: { "content-type": contentType },
@@ -181,7 +210,7 @@ describe("bad input never yields a 500, a hang or a stack trace", () => {
       ["PUT", "/api/integrations"],
       ["GET", "/api"],
     ] as const) {
-      const response = await t.app.inject({ method, url });
+      const response = await t.inject({ method, url });
       expect(response.statusCode).toBe(404);
       expect(apiErrorSchema.parse(response.json()).error.code).toBe("not_found");
     }
@@ -194,7 +223,7 @@ describe("rate limiting", () => {
     try {
       const codes: number[] = [];
       for (let i = 0; i < 3; i += 1) {
-        const response = await limited.app.inject({
+        const response = await limited.inject({
           method: "POST",
           url: "/api/integrations/test",
           payload: {},
@@ -202,7 +231,7 @@ describe("rate limiting", () => {
         codes.push(response.statusCode);
       }
       expect(codes).toEqual([400, 400, 429]);
-      const response = await limited.app.inject({
+      const response = await limited.inject({
         method: "POST",
         url: "/api/integrations/test",
         payload: {},
@@ -210,7 +239,7 @@ describe("rate limiting", () => {
       expect(apiErrorSchema.parse(response.json()).error).toMatchObject({ code: "rate_limited" });
       expect(response.headers["retry-after"]).toBeDefined();
       // Reads are not limited.
-      expect((await limited.app.inject({ method: "GET", url: "/api/integrations" })).statusCode).toBe(200);
+      expect((await limited.inject({ method: "GET", url: "/api/integrations" })).statusCode).toBe(200);
     } finally {
       await limited.app.close();
     }

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type IntegrationRow, integrationEvents, integrations, type StoredConfig } from "../../db/schema";
+import { type AuditEntry, recordAudit } from "../audit/audit";
 
 /** Persistence of integrations and their event log. Every write that changes state records its event atomically. */
 
@@ -55,27 +56,46 @@ export function createIntegrationRepository(db: Database) {
       return row;
     },
 
-    async insert(row: IntegrationRow, event: NewEvent): Promise<IntegrationRow> {
+    async insert(row: IntegrationRow, event: NewEvent, audit: AuditEntry[]): Promise<IntegrationRow> {
       return db.transaction(async (tx) => {
         const [inserted] = await tx.insert(integrations).values(row).returning();
         if (!inserted) throw new Error("insert returned no row");
         await tx.insert(integrationEvents).values(eventRow(row.id, row.updatedAt, event));
+        await recordAudit(tx, audit, row.updatedAt);
         return inserted;
       });
     },
 
     /** Update a row and record events in one transaction; `undefined` when the row no longer exists. */
+    /**
+     * Update an active row and record its events and audit entries in one transaction. The write only happens if
+     * the row is still active and (when given) unchanged since `expectedUpdatedAt`: a Disconnect or another change
+     * that landed while a slow verification ran wins, and this returns `undefined`.
+     */
     async update(
       id: string,
       patch: IntegrationPatch,
       events: NewEvent[],
+      audit: AuditEntry[],
+      expectedUpdatedAt: Date | null,
     ): Promise<IntegrationRow | undefined> {
       return db.transaction(async (tx) => {
-        const [updated] = await tx.update(integrations).set(patch).where(eq(integrations.id, id)).returning();
+        const [updated] = await tx
+          .update(integrations)
+          .set(patch)
+          .where(
+            and(
+              eq(integrations.id, id),
+              ne(integrations.status, "disconnected"),
+              ...(expectedUpdatedAt ? [eq(integrations.updatedAt, expectedUpdatedAt)] : []),
+            ),
+          )
+          .returning();
         if (!updated) return undefined;
         const at = patch.updatedAt ?? new Date();
         if (events.length > 0)
           await tx.insert(integrationEvents).values(events.map((e) => eventRow(id, at, e)));
+        await recordAudit(tx, audit, at);
         return updated;
       });
     },
@@ -94,8 +114,17 @@ export function createIntegrationRepository(db: Database) {
       return rows.map((r) => r.id);
     },
 
-    async addEvent(integrationId: string, event: NewEvent): Promise<void> {
-      await db.insert(integrationEvents).values(eventRow(integrationId, new Date(), event));
+    async addEvent(integrationId: string, event: NewEvent, audit: AuditEntry[]): Promise<void> {
+      await db.transaction(async (tx) => {
+        const at = new Date();
+        await tx.insert(integrationEvents).values(eventRow(integrationId, at, event));
+        await recordAudit(tx, audit, at);
+      });
+    },
+
+    /** An audit entry that belongs to no stored integration (a dry-run test, a refused connect). */
+    async audit(entries: AuditEntry[]): Promise<void> {
+      await recordAudit(db, entries);
     },
 
     async events(integrationId: string, limit = 200) {

@@ -11,7 +11,7 @@ import {
 } from "../../../shared/contract";
 import { apiErrorSchema } from "../../../shared/errors";
 import { SIM_SEED } from "../../../simulator/seed";
-import { createTestApp, type TestApp } from "../../../test/test-app";
+import { createTestApp, setSimulatorFault, type TestApp } from "../../../test/test-app";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -32,14 +32,13 @@ const connectBody = (scenario: keyof typeof SIM_SEED, overrides: Record<string, 
 
 async function disconnectAll() {
   const list = integrationListSchema.parse(
-    (await t.app.inject({ method: "GET", url: "/api/integrations" })).json(),
+    (await t.inject({ method: "GET", url: "/api/integrations" })).json(),
   );
-  for (const i of list.integrations)
-    await t.app.inject({ method: "DELETE", url: `/api/integrations/${i.id}` });
+  for (const i of list.integrations) await t.inject({ method: "DELETE", url: `/api/integrations/${i.id}` });
 }
 
 async function connect(scenario: keyof typeof SIM_SEED, overrides: Record<string, unknown> = {}) {
-  const response = await t.app.inject({
+  const response = await t.inject({
     method: "POST",
     url: "/api/integrations",
     payload: connectBody(scenario, overrides),
@@ -50,13 +49,13 @@ async function connect(scenario: keyof typeof SIM_SEED, overrides: Record<string
 
 describe("system routes", () => {
   it("GET /api/health reports the version and the database in use", async () => {
-    const response = await t.app.inject({ method: "GET", url: "/api/health" });
+    const response = await t.inject({ method: "GET", url: "/api/health" });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: "ok", version: expect.any(String), database: "pglite" });
   });
 
   it("GET /api/partners serves the Defender catalog with every region and the operator's extra hosts", async () => {
-    const response = await t.app.inject({ method: "GET", url: "/api/partners" });
+    const response = await t.inject({ method: "GET", url: "/api/partners" });
     const [defender] = response.json().partners;
     expect(defender).toMatchObject({ id: "defender", vendor: "Microsoft", category: "EDR" });
     const hosts = defender.regions.map((r: { host: string }) => r.host);
@@ -73,7 +72,7 @@ describe("system routes", () => {
   });
 
   it("sets a strict CSP and no-store on API responses", async () => {
-    const response = await t.app.inject({ method: "GET", url: "/api/health" });
+    const response = await t.inject({ method: "GET", url: "/api/health" });
     expect(response.headers["content-security-policy"]).toContain("default-src 'self'");
     expect(response.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
     expect(response.headers["cache-control"]).toBe("no-store");
@@ -96,10 +95,10 @@ describe("connect, manage and disconnect", () => {
     });
     expect(integration.lastReport?.steps.every((s) => s.status === "ok")).toBe(true);
 
-    const fetched = await t.app.inject({ method: "GET", url: `/api/integrations/${integration.id}` });
+    const fetched = await t.inject({ method: "GET", url: `/api/integrations/${integration.id}` });
     expect(integrationSchema.parse(fetched.json()).status).toBe("connected");
     const events = integrationEventListSchema.parse(
-      (await t.app.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
+      (await t.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
     );
     expect(events.events.map((e) => e.kind)).toEqual(["connected"]);
   });
@@ -112,7 +111,7 @@ describe("connect, manage and disconnect", () => {
   });
 
   it("refuses to store a connection that fails verification: 422 with the report, nothing stored", async () => {
-    const response = await t.app.inject({
+    const response = await t.inject({
       method: "POST",
       url: "/api/integrations",
       payload: connectBody("expiredSecret"),
@@ -123,7 +122,7 @@ describe("connect, manage and disconnect", () => {
     expect(error.message).toContain("expired");
     expect(verificationReportSchema.parse(error.detail).error?.code).toBe("secret_expired");
     const list = integrationListSchema.parse(
-      (await t.app.inject({ method: "GET", url: "/api/integrations" })).json(),
+      (await t.inject({ method: "GET", url: "/api/integrations" })).json(),
     );
     expect(list.integrations.filter((i) => i.config.tenantId === SIM_SEED.expiredSecret.tenantId)).toEqual(
       [],
@@ -132,7 +131,7 @@ describe("connect, manage and disconnect", () => {
 
   it("answers 409 for a second active connection of the same tenant and app, naming the first", async () => {
     const first = await connect("healthy");
-    const response = await t.app.inject({
+    const response = await t.inject({
       method: "POST",
       url: "/api/integrations",
       payload: connectBody("healthy"),
@@ -145,26 +144,26 @@ describe("connect, manage and disconnect", () => {
 
   it("gives exactly one 201 and one 409 to two concurrent connects of one tenant and app", async () => {
     const [a, b] = await Promise.all([
-      t.app.inject({ method: "POST", url: "/api/integrations", payload: connectBody("healthy") }),
-      t.app.inject({ method: "POST", url: "/api/integrations", payload: connectBody("healthy") }),
+      t.inject({ method: "POST", url: "/api/integrations", payload: connectBody("healthy") }),
+      t.inject({ method: "POST", url: "/api/integrations", payload: connectBody("healthy") }),
     ]);
     expect([a?.statusCode, b?.statusCode].sort()).toEqual([201, 409]);
     const list = integrationListSchema.parse(
-      (await t.app.inject({ method: "GET", url: "/api/integrations" })).json(),
+      (await t.inject({ method: "GET", url: "/api/integrations" })).json(),
     );
     expect(list.integrations.filter((i) => i.status !== "disconnected")).toHaveLength(1);
   });
 
   it("allows connecting again after a disconnect, keeping the old one as history", async () => {
     const first = await connect("healthy");
-    await t.app.inject({ method: "DELETE", url: `/api/integrations/${first.id}` });
+    await t.inject({ method: "DELETE", url: `/api/integrations/${first.id}` });
     const second = await connect("healthy");
     expect(second.id).not.toBe(first.id);
   });
 
-  it("PATCH replaces the secret after verifying it, and changes the fingerprint", async () => {
+  it("PATCH replaces the secret after verifying it; the same secret keeps its fingerprint", async () => {
     const integration = await connect("healthy");
-    const response = await t.app.inject({
+    const response = await t.inject({
       method: "PATCH",
       url: `/api/integrations/${integration.id}`,
       payload: { appSecret: SIM_SEED.healthy.appSecret, name: "Renamed" },
@@ -175,27 +174,27 @@ describe("connect, manage and disconnect", () => {
     // A fresh IV per encryption; the fingerprint of the same secret is stable.
     expect(updated.secret.fingerprint).toBe(integration.secret.fingerprint);
     const events = integrationEventListSchema.parse(
-      (await t.app.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
+      (await t.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
     );
     expect(events.events.map((e) => e.kind)).toEqual(["secret_replaced", "updated", "connected"]);
   });
 
   it("PATCH with a wrong secret answers 422 and keeps the stored one working", async () => {
     const integration = await connect("healthy");
-    const response = await t.app.inject({
+    const response = await t.inject({
       method: "PATCH",
       url: `/api/integrations/${integration.id}`,
       payload: { appSecret: "Wr0ng~SecretValue.abcdefghijklmnopqrstuvw" },
     });
     expect(response.statusCode).toBe(422);
     expect(apiErrorSchema.parse(response.json()).error.message).toContain("Nothing was saved");
-    const check = await t.app.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` });
+    const check = await t.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` });
     expect(integrationSchema.parse(check.json()).status).toBe("connected");
   });
 
   it("PATCH without changes is a 400 that says what to send", async () => {
     const integration = await connect("healthy");
-    const response = await t.app.inject({
+    const response = await t.inject({
       method: "PATCH",
       url: `/api/integrations/${integration.id}`,
       payload: {},
@@ -206,7 +205,7 @@ describe("connect, manage and disconnect", () => {
 
   it("re-check verifies again with the stored secret and records the event", async () => {
     const integration = await connect("healthy");
-    const response = await t.app.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` });
+    const response = await t.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` });
     expect(response.statusCode).toBe(200);
     const checked = integrationSchema.parse(response.json());
     expect(checked.status).toBe("connected");
@@ -214,34 +213,55 @@ describe("connect, manage and disconnect", () => {
       Date.parse(integration.lastCheckedAt ?? ""),
     );
     const events = integrationEventListSchema.parse(
-      (await t.app.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
+      (await t.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
     );
     expect(events.events[0]?.kind).toBe("checked");
   });
 
   it("DELETE disconnects: status disconnected, secret gone, history kept, idempotent", async () => {
     const integration = await connect("healthy");
-    const response = await t.app.inject({ method: "DELETE", url: `/api/integrations/${integration.id}` });
+    const response = await t.inject({ method: "DELETE", url: `/api/integrations/${integration.id}` });
     expect(response.statusCode).toBe(200);
     const gone = integrationSchema.parse(response.json());
     expect(gone.status).toBe("disconnected");
     expect(gone.secret).toMatchObject({ configured: false, fingerprint: null });
-    const again = await t.app.inject({ method: "DELETE", url: `/api/integrations/${integration.id}` });
+    const again = await t.inject({ method: "DELETE", url: `/api/integrations/${integration.id}` });
     expect(again.statusCode).toBe(200);
     const events = integrationEventListSchema.parse(
-      (await t.app.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
+      (await t.inject({ method: "GET", url: `/api/integrations/${integration.id}/events` })).json(),
     );
     expect(events.events.map((e) => e.kind)).toEqual(["disconnected", "connected"]);
-    const check = await t.app.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` });
+    const check = await t.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` });
     expect(check.statusCode).toBe(409);
     expect(apiErrorSchema.parse(check.json()).error.message).toContain("disconnected");
   });
 
   it("answers 404 in the envelope for an unknown or malformed id", async () => {
-    for (const id of ["6b8d3b1e-0000-4000-8000-000000000000", "not-an-id", "%00"]) {
-      const response = await t.app.inject({ method: "GET", url: `/api/integrations/${id}` });
+    for (const id of ["6b8d3b1e-0000-4000-8000-000000000000", "not-an-id", "%00", "-".repeat(36), "x".repeat(100)]) {
+      const response = await t.inject({ method: "GET", url: `/api/integrations/${id}` });
       expect(response.statusCode).toBe(404);
       expect(apiErrorSchema.parse(response.json()).error.code).toBe("not_found");
+    }
+  });
+});
+
+describe("Disconnect during a slow re-check", () => {
+  it("wins: the re-check's late result does not bring the connection back", async () => {
+    await disconnectAll();
+    const integration = await connect("faults");
+    await setSimulatorFault(SIM_SEED.faults.tenantId, { kind: "slow", delayMs: 800, target: "api" });
+    try {
+      const check = t.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` });
+      await new Promise((r) => setTimeout(r, 300));
+      const gone = await t.inject({ method: "DELETE", url: `/api/integrations/${integration.id}` });
+      expect(integrationSchema.parse(gone.json()).status).toBe("disconnected");
+      const late = await check;
+      expect(late.statusCode).toBe(409);
+      expect(apiErrorSchema.parse(late.json()).error.message).toContain("while this request was verifying it");
+      const now = integrationSchema.parse((await t.inject({ method: "GET", url: `/api/integrations/${integration.id}` })).json());
+      expect(now).toMatchObject({ status: "disconnected", secret: { configured: false } });
+    } finally {
+      await setSimulatorFault(SIM_SEED.faults.tenantId, null);
     }
   });
 });
@@ -250,13 +270,13 @@ describe("the database after Disconnect", () => {
   it("holds no ciphertext, IV, key id or fingerprint for the disconnected row", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "patchbay-db-"));
     const fileApp = await createTestApp({ DATA_DIR: dataDir });
-    const created = await fileApp.app.inject({
+    const created = await fileApp.inject({
       method: "POST",
       url: "/api/integrations",
       payload: connectBody("healthy"),
     });
     const { id } = integrationSchema.parse(created.json());
-    await fileApp.app.inject({ method: "DELETE", url: `/api/integrations/${id}` });
+    await fileApp.inject({ method: "DELETE", url: `/api/integrations/${id}` });
     await fileApp.app.close();
 
     const db = await PGlite.create({ dataDir: `${dataDir}/pglite` });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
@@ -7,71 +7,68 @@ import {
   integrationSchema,
   verificationReportSchema,
 } from "../../../shared/contract";
-import type { Actor, IntegrationService } from "./service";
+import { requestActor } from "../auth/guard";
+import type { IntegrationService } from "./service";
 
-const idParams = z.object({ id: z.string().max(64) });
-
-function actorOf(request: FastifyRequest): Actor {
-  const userAgent = request.headers["user-agent"];
-  return {
-    name: "anonymous",
-    ip: request.ip,
-    userAgent: typeof userAgent === "string" ? userAgent.slice(0, 300) : null,
-  };
-}
+// Anything that is not a UUID names no integration: 404, never a database cast error.
+const idParams = z.object({ id: z.string() });
 
 export function integrationRoutes(
   service: IntegrationService,
   mutationLimit: { max: number; timeWindow: number },
 ) {
-  const limited = { rateLimit: mutationLimit };
+  const read = { auth: "viewer" as const };
+  const write = { auth: "admin" as const, rateLimit: mutationLimit };
 
   return async function routes(fastify: FastifyInstance) {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
 
-    app.get("/api/integrations", { schema: { response: { 200: integrationListSchema } } }, async () => ({
-      integrations: await service.list(),
-    }));
+    app.get(
+      "/api/integrations",
+      { config: read, schema: { response: { 200: integrationListSchema } } },
+      async () => ({ integrations: await service.list() }),
+    );
 
     app.post(
       "/api/integrations/test",
-      { config: limited, schema: { response: { 200: verificationReportSchema } } },
-      async (request) => service.test(request.body),
+      { config: write, schema: { response: { 200: verificationReportSchema } } },
+      async (request) => service.test(request.body, requestActor(request)),
     );
 
     app.post(
       "/api/integrations",
-      { config: limited, schema: { response: { 201: integrationSchema } } },
-      async (request, reply) => reply.status(201).send(await service.connect(request.body, actorOf(request))),
+      { config: write, schema: { response: { 201: integrationSchema } } },
+      async (request, reply) =>
+        reply.status(201).send(await service.connect(request.body, requestActor(request))),
     );
 
     app.get(
       "/api/integrations/:id",
-      { schema: { params: idParams, response: { 200: integrationSchema } } },
+      { config: read, schema: { params: idParams, response: { 200: integrationSchema } } },
       async (request) => service.get(request.params.id),
     );
 
     app.patch(
       "/api/integrations/:id",
-      { config: limited, schema: { params: idParams, response: { 200: integrationSchema } } },
-      async (request) => service.update(request.params.id, request.body, actorOf(request)),
+      { config: write, schema: { params: idParams, response: { 200: integrationSchema } } },
+      async (request) => service.update(request.params.id, request.body, requestActor(request)),
     );
 
     app.post(
       "/api/integrations/:id/check",
-      { config: limited, schema: { params: idParams, response: { 200: integrationSchema } } },
-      async (request) => service.check(request.params.id, actorOf(request)),
+      { config: write, schema: { params: idParams, response: { 200: integrationSchema } } },
+      async (request) => service.check(request.params.id, requestActor(request)),
     );
 
     app.delete(
       "/api/integrations/:id",
-      { config: limited, schema: { params: idParams, response: { 200: integrationSchema } } },
-      async (request) => service.disconnect(request.params.id, actorOf(request)),
+      { config: write, schema: { params: idParams, response: { 200: integrationSchema } } },
+      async (request) => service.disconnect(request.params.id, requestActor(request)),
     );
 
     app.get(
       "/api/integrations/:id/events",
-      { schema: { params: idParams, response: { 200: integrationEventListSchema } } },
+      { config: read, schema: { params: idParams, response: { 200: integrationEventListSchema } } },
       async (request) => ({ events: await service.events(request.params.id) }),
     );
   };

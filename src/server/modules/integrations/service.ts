@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import {
   type Integration,
   type IntegrationEvent,
@@ -18,6 +19,7 @@ import { SecretBoxError } from "../../crypto/secret-box";
 import type { IntegrationEventRow, IntegrationRow, StoredConfig } from "../../db/schema";
 import { AppError, parseInput } from "../../lib/app-error";
 import { transientCodes } from "../../partners/defender/failures";
+import type { Actor, AuditEntry } from "../audit/audit";
 import {
   type IntegrationPatch,
   type IntegrationRepository,
@@ -26,13 +28,6 @@ import {
 } from "./repository";
 
 /** Connect, test, change, re-check and disconnect integrations (DESIGN §4–§7). */
-
-export interface Actor {
-  /** Who acted. Until sign-in exists (issue 3) every request is anonymous. */
-  name: string;
-  ip: string;
-  userAgent: string | null;
-}
 
 export interface IntegrationServiceDeps {
   repo: IntegrationRepository;
@@ -96,6 +91,16 @@ function conflict(row: IntegrationRow): AppError {
   );
 }
 
+function changedMeanwhile(row: IntegrationRow): AppError {
+  return new AppError(
+    409,
+    "conflict",
+    `“${row.name}” was changed or disconnected while this request was verifying it; nothing was saved. Reload and try again.`,
+    undefined,
+    { integrationId: row.id },
+  );
+}
+
 function verificationFailed(report: VerificationReport): AppError {
   const message = report.error ? report.error.message : "The connection could not be verified.";
   return new AppError(
@@ -131,7 +136,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
   const source = (actor: Actor) => ({ ip: actor.ip, userAgent: actor.userAgent });
 
   async function load(id: string): Promise<IntegrationRow> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await repo.get(id) : undefined;
+    const row = z.uuid().safeParse(id).success ? await repo.get(id) : undefined;
     if (!row)
       throw new AppError(
         404,
@@ -191,9 +196,19 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       return repo.dueForRecheck(before);
     },
 
-    /** Verify without storing anything. */
-    async test(body: unknown): Promise<VerificationReport> {
-      return deps.verify(parseInput(connectSchema, body));
+    /** Verify without storing anything (the audit trail records that a test ran, and its outcome). */
+    async test(body: unknown, actor: Actor): Promise<VerificationReport> {
+      const input = parseInput(connectSchema, body);
+      const report = await deps.verify(input);
+      await repo.audit([
+        {
+          action: "integration.test",
+          outcome: report.ok ? "success" : "failure",
+          actor,
+          message: `Tested ${input.baseUrl} for tenant ${input.tenantId}, App ID ${input.appId}: ${report.status}${report.error ? ` (${report.error.code})` : ""}.`,
+        },
+      ]);
+      return report;
     },
 
     async connect(body: unknown, actor: Actor): Promise<Integration> {
@@ -202,7 +217,17 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       if (existing) throw conflict(existing);
 
       const report = await deps.verify(input);
-      if (!report.ok) throw verificationFailed(report);
+      if (!report.ok) {
+        await repo.audit([
+          {
+            action: "integration.connect_failed",
+            outcome: "failure",
+            actor,
+            message: `Connect refused for tenant ${input.tenantId}, App ID ${input.appId}: ${report.error?.code ?? "verification failed"}. Nothing was stored.`,
+          },
+        ]);
+        throw verificationFailed(report);
+      }
 
       const id = randomUUID();
       const now = new Date();
@@ -233,16 +258,37 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
         updatedAt: now,
         disconnectedAt: null,
       };
+      const message =
+        report.status === "connected"
+          ? "Connected and verified."
+          : `Connected with warnings: ${report.error?.message ?? "needs attention"}`;
       try {
-        const inserted = await repo.insert(row, {
-          kind: "connected",
-          actor: actor.name,
-          message:
-            report.status === "connected"
-              ? "Connected and verified."
-              : `Connected with warnings: ${report.error?.message ?? "needs attention"}`,
-          detail: { status: report.status, config, fingerprint: sealed.fingerprint, ...source(actor) },
-        });
+        const inserted = await repo.insert(
+          row,
+          {
+            kind: "connected",
+            actor: actor.name,
+            message,
+            detail: { status: report.status, config, fingerprint: sealed.fingerprint, ...source(actor) },
+          },
+          [
+            {
+              action: "integration.connect",
+              actor,
+              target: { type: "integration", id },
+              message: `${row.name}: ${message}`,
+              changes: {
+                before: {},
+                after: {
+                  name: row.name,
+                  status: row.status,
+                  ...config,
+                  secretFingerprint: sealed.fingerprint,
+                },
+              },
+            },
+          ],
+        );
         return toIntegration(inserted);
       } catch (error) {
         if (!isActiveConnectionConflict(error)) throw error;
@@ -260,39 +306,60 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
         appId: patch.appId ?? row.config.appId,
         cloud: row.config.cloud,
       };
-      if (config.tenantId !== row.config.tenantId || config.appId !== row.config.appId) {
+      const activeConflict = async () => {
         const other = await repo.findActive(row.partner, config.tenantId, config.appId);
-        if (other && other.id !== row.id) throw conflict(other);
+        return other && other.id !== row.id ? conflict(other) : null;
+      };
+      if (config.tenantId !== row.config.tenantId || config.appId !== row.config.appId) {
+        const error = await activeConflict();
+        if (error) throw error;
       }
       const secret = patch.appSecret ?? openSecret(row);
       const name = patch.name ?? row.name;
       const report = await deps.verify({ partner: "defender", name, ...config, appSecret: secret });
+      const target = { type: "integration" as const, id: row.id };
       if (!report.ok) {
-        await repo.addEvent(row.id, {
-          kind: "tested",
-          actor: actor.name,
-          message: `A proposed change failed verification and was not saved: ${report.error?.message ?? "unknown"}`,
-          detail: {
-            code: report.error?.code ?? null,
-            secretReplaced: patch.appSecret !== undefined,
-            ...source(actor),
+        const message = `A proposed change failed verification and was not saved: ${report.error?.message ?? "unknown"}`;
+        await repo.addEvent(
+          row.id,
+          {
+            kind: "tested",
+            actor: actor.name,
+            message,
+            detail: {
+              code: report.error?.code ?? null,
+              secretReplaced: patch.appSecret !== undefined,
+              ...source(actor),
+            },
           },
-        });
+          [
+            {
+              action: patch.appSecret !== undefined ? "integration.secret_replace" : "integration.update",
+              outcome: "failure",
+              actor,
+              target,
+              message,
+            },
+          ],
+        );
         throw verificationFailed(report);
       }
       const now = new Date();
       const nextConfig: StoredConfig = { ...config, cloud: report.cloud ?? config.cloud };
       const events: NewEvent[] = [];
+      const audit: AuditEntry[] = [];
       const before = { name: row.name, ...row.config };
       const after = { name, ...nextConfig };
       const changed = Object.keys(after).filter((k) => Reflect.get(before, k) !== Reflect.get(after, k));
       if (changed.length > 0) {
+        const message = `Changed ${changed.join(", ")}.`;
         events.push({
           kind: "updated",
           actor: actor.name,
-          message: `Changed ${changed.join(", ")}.`,
+          message,
           detail: { before, after, ...source(actor) },
         });
+        audit.push({ action: "integration.update", actor, target, message, changes: { before, after } });
       }
       const secretPatch: IntegrationPatch = {};
       if (patch.appSecret !== undefined) {
@@ -304,14 +371,25 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
           secretFingerprint: sealed.fingerprint,
           secretUpdatedAt: now,
         });
+        const message = `App Secret replaced (fingerprint ${row.secretFingerprint ?? "none"} → ${sealed.fingerprint}).`;
         events.push({
           kind: "secret_replaced",
           actor: actor.name,
-          message: `App Secret replaced (fingerprint ${row.secretFingerprint ?? "none"} → ${sealed.fingerprint}).`,
+          message,
           detail: {
             fingerprintBefore: row.secretFingerprint,
             fingerprintAfter: sealed.fingerprint,
             ...source(actor),
+          },
+        });
+        audit.push({
+          action: "integration.secret_replace",
+          actor,
+          target,
+          message,
+          changes: {
+            before: { secretFingerprint: row.secretFingerprint },
+            after: { secretFingerprint: sealed.fingerprint },
           },
         });
       }
@@ -320,36 +398,73 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
           row.id,
           { name, config: nextConfig, ...reportPatch(report, now, report.status), ...secretPatch },
           events,
+          audit,
+          row.updatedAt,
         )
-        .catch((error: unknown) => {
-          if (isActiveConnectionConflict(error)) {
-            throw new AppError(409, "conflict", "Another connection already uses this Tenant ID and App ID.");
-          }
+        .catch(async (error: unknown) => {
+          if (isActiveConnectionConflict(error)) throw (await activeConflict()) ?? error;
           throw error;
         });
-      if (!updated)
-        throw new AppError(404, "not_found", "The integration was removed while it was being changed.");
+      if (!updated) throw changedMeanwhile(row);
       return toIntegration(updated);
     },
 
     async check(id: string, actor: Actor): Promise<Integration> {
       const row = await loadActive(id);
+      const now = new Date();
+      const target = { type: "integration" as const, id: row.id };
+      let secret: string;
+      try {
+        secret = openSecret(row);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        // A secret this server cannot open is a broken connection an admin must fix, not something to skip.
+        const failure = {
+          code: "secret_unreadable" as const,
+          message: error.message,
+          remediation: "Replace the App Secret (or restore the master key this secret was encrypted with).",
+        };
+        const updated = await repo.update(
+          row.id,
+          { status: "error", lastError: failure, lastCheckedAt: now, updatedAt: now },
+          [
+            {
+              kind: "checked",
+              actor: actor.name,
+              message: `Re-check: error. ${failure.message}`,
+              detail: { status: "error", code: failure.code, ...source(actor) },
+            },
+          ],
+          [
+            {
+              action: "integration.check",
+              outcome: "failure",
+              actor,
+              target,
+              message: `Re-check failed: ${failure.message}`,
+            },
+          ],
+          row.updatedAt,
+        );
+        if (!updated) throw changedMeanwhile(row);
+        return toIntegration(updated);
+      }
       const report = await deps.verify({
         partner: "defender",
         name: row.name,
         ...row.config,
-        appSecret: openSecret(row),
+        appSecret: secret,
       });
       // A working connection that hits a passing problem is degraded (amber, retry), not broken (red, act).
       const transient = report.error !== undefined && transientCodes.has(report.error.code);
       const status =
         report.status === "error" && transient && row.lastSuccessAt !== null ? "degraded" : report.status;
-      const now = new Date();
+      const message = report.error ? `Re-check: ${status}. ${report.error.message}` : `Re-check: ${status}.`;
       const events: NewEvent[] = [
         {
           kind: "checked",
           actor: actor.name,
-          message: report.error ? `Re-check: ${status}. ${report.error.message}` : `Re-check: ${status}.`,
+          message,
           detail: {
             status,
             code: report.error?.code ?? null,
@@ -366,9 +481,29 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
           detail: { from: row.status, to: status },
         });
       }
-      const updated = await repo.update(row.id, reportPatch(report, now, status), events);
-      if (!updated)
-        throw new AppError(404, "not_found", "The integration was removed while it was being checked.");
+      const patch = reportPatch(report, now, status);
+      // When the token step never ran, the report knows nothing about permissions: keep what was last seen.
+      if (!report.steps.some((s) => s.id === "permissions" && s.status !== "skipped"))
+        delete patch.permissions;
+      const updated = await repo.update(
+        row.id,
+        patch,
+        events,
+        [
+          {
+            action: "integration.check",
+            outcome: report.ok ? "success" : "failure",
+            actor,
+            target,
+            message,
+            ...(status !== row.status
+              ? { changes: { before: { status: row.status }, after: { status } } }
+              : {}),
+          },
+        ],
+        row.updatedAt,
+      );
+      if (!updated) throw changedMeanwhile(row);
       return toIntegration(updated);
     },
 
@@ -399,10 +534,22 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
             detail: { fingerprintErased: row.secretFingerprint, ...source(actor) },
           },
         ],
+        [
+          {
+            action: "integration.disconnect",
+            actor,
+            target: { type: "integration", id: row.id },
+            message: `${row.name} disconnected; the App Secret was erased.`,
+            changes: {
+              before: { status: row.status, secretFingerprint: row.secretFingerprint },
+              after: { status: "disconnected", secretFingerprint: null },
+            },
+          },
+        ],
+        // Disconnect always wins: it only needs the row to be active, not unchanged.
+        null,
       );
-      if (!updated)
-        throw new AppError(404, "not_found", "The integration was removed while it was being disconnected.");
-      return toIntegration(updated);
+      return toIntegration(updated ?? (await load(id)));
     },
   };
 }

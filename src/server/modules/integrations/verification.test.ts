@@ -39,7 +39,7 @@ function body(scenario: keyof typeof SIM_SEED, overrides: Record<string, string>
 }
 
 async function test(payload: Record<string, string>) {
-  const response = await t.app.inject({ method: "POST", url: "/api/integrations/test", payload });
+  const response = await t.inject({ method: "POST", url: "/api/integrations/test", payload });
   expect(response.statusCode).toBe(200);
   return verificationReportSchema.parse(response.json());
 }
@@ -64,7 +64,7 @@ describe("POST /api/integrations/test", () => {
 
   it("stores nothing", async () => {
     await test(body("healthy"));
-    const list = await t.app.inject({ method: "GET", url: "/api/integrations" });
+    const list = await t.inject({ method: "GET", url: "/api/integrations" });
     expect(list.json()).toEqual({ integrations: [] });
   });
 
@@ -206,7 +206,7 @@ describe("network failures", () => {
       PATCHBAY_EXTRA_DEFENDER_HOSTS: `${sim.hostPort},${closed}`,
     });
     try {
-      const response = await other.app.inject({
+      const response = await other.inject({
         method: "POST",
         url: "/api/integrations/test",
         payload: body("healthy", { baseUrl: `https://${closed}` }),
@@ -228,7 +228,7 @@ describe("network failures", () => {
     const hostPort = `127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
     const other = await createTestApp({ PATCHBAY_EXTRA_DEFENDER_HOSTS: `${sim.hostPort},${hostPort}` });
     try {
-      const response = await other.app.inject({
+      const response = await other.inject({
         method: "POST",
         url: "/api/integrations/test",
         payload: body("healthy", { baseUrl: `https://${hostPort}` }),

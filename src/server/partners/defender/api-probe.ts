@@ -29,6 +29,8 @@ export type ProbeOutcome =
 export async function probeDefender(options: {
   baseUrl: string;
   path: string;
+  /** Defender documents a 404 for /api/machines when a tenant has no recent machines: that is a success. */
+  emptyMeansNotFound: boolean;
   accessToken: string;
   deadline: AbortSignal;
   callTimeoutMs: number;
@@ -71,8 +73,8 @@ export async function probeDefender(options: {
     const list = defenderListSchema.safeParse(json);
     return list.success ? { ok: true, items: list.data.value.length } : fail("not_defender");
   }
-  // Defender answers 404 ResourceNotFound when a tenant has no recent machines: authenticated and authorised.
-  if (response.status === 404 && defenderError.success) return { ok: true, items: 0 };
+  if (options.emptyMeansNotFound && response.status === 404 && defenderError.success)
+    return { ok: true, items: 0 };
   if (response.status === 429) return fail("rate_limited", parseRetryAfter(response.headers["retry-after"]));
   if (!defenderError.success) return fail(response.status >= 500 ? "server_error" : "not_defender");
   if (response.status === 401) return fail("unauthorized");

@@ -19,10 +19,14 @@ const appPage = (c: FailureContext, blade: string) =>
   `Microsoft Entra admin center → App registrations → the app with Application (client) ID ${c.appId} → ${blade}`;
 
 export function failure(
-  code: Exclude<VerificationErrorCode, "invalid_input">,
+  code: Exclude<VerificationErrorCode, "invalid_input" | "secret_unreadable">,
   c: FailureContext,
   detail: FailureDetail,
-  extra: { missing?: readonly string[]; retryAfterSeconds?: number | null } = {},
+  extra: {
+    missing?: readonly string[];
+    retryAfterSeconds?: number | null;
+    source?: "entra" | "defender";
+  } = {},
 ): IntegrationError {
   const make = (message: string, remediation: string): IntegrationError => ({
     code,
@@ -54,7 +58,7 @@ export function failure(
     case "wrong_cloud":
       return make(
         `The tenant and the Base URL belong to different Microsoft clouds: ${c.apiHost} expects tokens from the ${c.cloudLabel} cloud.`,
-        "Choose the region that matches your tenant: Commercial, US Government GCC, or GCC High / DoD. The Defender portal you sign in to (security.microsoft.com, security.microsoft.us or security.apps.mil) tells which.",
+        "Choose the region that matches your tenant: Commercial, US Government GCC, or GCC High / DoD. The Defender portal you sign in to (security.microsoft.com, security.microsoft.us or security.apps.mil) tells which. If the Base URL is api.security.microsoft.com and Defender refuses the token, try the classic host https://api.securitycenter.microsoft.com.",
       );
     case "defender_not_provisioned":
       return make(
@@ -95,6 +99,12 @@ export function failure(
       );
     case "rate_limited": {
       const wait = extra.retryAfterSeconds;
+      if (extra.source === "entra") {
+        return make(
+          "Entra ID is throttling token requests for this app or tenant.",
+          "Wait a few minutes and test again. If other tools request tokens for the same app in a loop, fix them: tokens are valid for an hour.",
+        );
+      }
       return make(
         `Microsoft is throttling this app${wait ? ` (retry after ${wait} s)` : ""}. Defender allows 100 calls a minute and 1,500 an hour per app.`,
         `Wait ${wait ? `${wait} seconds` : "a minute"} and test again. Other tools that use the same app registration share its limit; give Patchbay its own app if this recurs.`,

@@ -65,7 +65,6 @@ function aadstsCode(aadsts: number | null, httpStatus: number | null) {
       return "conditional_access";
     case 90055:
     case 90024:
-    case 50196:
       return "rate_limited";
     default:
       return httpStatus === 429 ? "rate_limited" : "upstream_error";
@@ -92,14 +91,33 @@ export async function verifyDefenderConnection(
 
   const run = async (id: VerificationStep["id"], body: () => Promise<StepResult> | StepResult) => {
     const t0 = Date.now();
-    const result = await body();
+    let result: StepResult;
+    try {
+      result = await body();
+    } catch (error) {
+      // A fault of ours or of a library must still end as a report, never as a 500 or a failed job.
+      const reason = error instanceof Error ? error.name : "unknown";
+      result = failed({
+        code: "upstream_error",
+        message: `Patchbay could not complete this step (${reason}).`,
+        remediation:
+          "Try again. If it persists, send the details below and the server log to your Patchbay operator.",
+        detail: { reason },
+      });
+    }
     steps.push({ id, label: labels[id], ...result, durationMs: Date.now() - t0 });
     return result.status === "ok";
   };
   const skip = (id: VerificationStep["id"], message: string) =>
     steps.push({ id, label: labels[id], status: "skipped", message, durationMs: 0 });
   const failed = (error: IntegrationError): StepResult => {
-    firstError ??= error;
+    // The failure that decides the status is the one shown: a broken token outranks a missing permission.
+    if (
+      firstError === undefined ||
+      (firstError.code === "permission_missing" && error.code !== "permission_missing")
+    ) {
+      firstError = error;
+    }
     return {
       status: "failed",
       message: error.message,
@@ -165,7 +183,7 @@ export async function verifyDefenderConnection(
       if (outcome.kind === "malformed")
         return failed(failure("upstream_error", ctx, { host: ctx.authorityHost, ...outcome.detail }));
       const code = aadstsCode(outcome.aadsts, outcome.httpStatus);
-      return failed(failure(code, ctx, outcome.detail));
+      return failed(failure(code, ctx, outcome.detail, { source: "entra" }));
     });
   } else {
     skip("token", "Skipped: the Base URL's cloud is unknown.");
@@ -212,6 +230,7 @@ export async function verifyDefenderConnection(
         const outcome = await probeDefender({
           baseUrl: input.baseUrl,
           path: feature.probe,
+          emptyMeansNotFound: feature.probe === "/api/machines",
           accessToken: token,
           deadline,
           callTimeoutMs: options.callTimeoutMs,

@@ -1,0 +1,399 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { auditPageSchema, createdApiTokenSchema } from "../shared/auth";
+import { integrationListSchema, integrationSchema, verificationReportSchema } from "../shared/contract";
+import { apiErrorSchema } from "../shared/errors";
+import { SIM_SEED } from "../simulator/seed";
+import { createTestApp, type TestApp } from "../test/test-app";
+
+/**
+ * The `patchbay` CLI as an admin runs it: spawned processes (stdin a pipe, never a TTY) with real exit codes,
+ * against a real server on a port and the HTTPS simulator behind it.
+ */
+
+const BIN = fileURLToPath(new URL("./bin.mjs", import.meta.url));
+const SPAWN_TIMEOUT_MS = 25_000;
+const healthy = SIM_SEED.healthy;
+const expired = SIM_SEED.expiredSecret;
+const machinesOnly = SIM_SEED.machinesOnly;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let t: TestApp;
+let serverUrl: string;
+let adminToken: string;
+let viewerToken: string;
+let configHome: string;
+let baseUrl: string;
+const runs: Run[] = [];
+
+async function createToken(name: string, role: "admin" | "viewer"): Promise<string> {
+  const response = await t.app.inject({
+    method: "POST",
+    url: "/api/tokens",
+    headers: t.adminHeaders,
+    payload: { name, role },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return createdApiTokenSchema.parse(response.json()).secret;
+}
+
+function cli(
+  args: readonly string[],
+  options: { stdin?: string; env?: Record<string, string | undefined> } = {},
+): Promise<Run> {
+  const env: Record<string, string> = {};
+  const merged: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: configHome,
+    XDG_CONFIG_HOME: configHome,
+    TMPDIR: process.env.TMPDIR,
+    NO_COLOR: "1",
+    PATCHBAY_URL: serverUrl,
+    PATCHBAY_TOKEN: adminToken,
+    ...options.env,
+  };
+  for (const [key, value] of Object.entries(merged)) if (value !== undefined) env[key] = value;
+
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), SPAWN_TIMEOUT_MS);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const run = { code, stdout, stderr };
+      runs.push(run);
+      resolve(run);
+    });
+    child.stdin.end(options.stdin ?? "");
+  });
+}
+
+const connectArgs = (scenario: { tenantId: string; appId: string; appSecret: string }) => [
+  "--api",
+  baseUrl,
+  "--user",
+  scenario.tenantId,
+  "--secret",
+  `${scenario.appId}/${scenario.appSecret}`,
+];
+
+/** A server that only counts requests: proves that a refused input never leaves the machine. */
+async function countingServer(): Promise<{ server: Server; url: string; count: () => number }> {
+  let requests = 0;
+  const server = createServer((_req, res) => {
+    requests += 1;
+    res.writeHead(500).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}`, count: () => requests };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  serverUrl = await t.app.listen({ port: 0, host: "127.0.0.1" });
+  baseUrl = t.simulator.origin;
+  adminToken = await createToken("cli test", "admin");
+  viewerToken = await createToken("cli viewer", "viewer");
+  configHome = await mkdtemp(join(tmpdir(), "patchbay-cli-"));
+});
+
+afterAll(async () => {
+  await t?.app.close();
+  if (configHome) await rm(configHome, { recursive: true, force: true });
+});
+
+describe("patchbay CLI", { timeout: 60_000 }, () => {
+  it("documents commands and exit codes, and prints its version", async () => {
+    const [help, version, sub] = await Promise.all([
+      cli(["--help"]),
+      cli(["--version"]),
+      cli(["partner", "detach", "--help"]),
+    ]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain(
+      "patchbay partner attach --api URL --user TENANT_ID --secret APP_ID/APP_SECRET",
+    );
+    expect(help.stdout).toMatch(/Exit codes:[\s\S]*3 {2}verification failed[\s\S]*8 {2}rate limited/);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^patchbay \d+\.\d+\.\d+/);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toContain("--yes");
+  });
+
+  it("refuses invalid input locally with the shared schema's messages, sending nothing", async () => {
+    const counter = await countingServer();
+    const env = { PATCHBAY_URL: counter.url };
+    const microsoft = "https://api.securitycenter.microsoft.com";
+    try {
+      const [apiPath, slashless, secretId, unknown] = await Promise.all([
+        cli(["partner", "attach", ...connectArgs(healthy), "DEFENDER", "--api", `${microsoft}/api/`], {
+          env,
+        }),
+        cli(
+          [
+            "partner",
+            "test",
+            "--api",
+            microsoft,
+            "--user",
+            healthy.tenantId,
+            "--secret",
+            healthy.appSecret,
+          ].concat(["defender"]),
+          { env },
+        ),
+        cli(
+          ["partner", "attach", "--api", microsoft, "--user", healthy.tenantId, "--json", "DEFENDER"].concat([
+            "--secret",
+            `${healthy.appId}/${healthy.secretId}`,
+          ]),
+          { env },
+        ),
+        cli(["partner", "list", "OKTA"], { env }),
+      ]);
+      expect(apiPath.code).toBe(2);
+      expect(apiPath.stderr).toContain("--api: Leave /api off the Base URL — Patchbay adds /api itself.");
+      expect(apiPath.stdout).toBe("");
+
+      expect(slashless.code).toBe(2);
+      expect(slashless.stderr).toContain("--secret must be APP_ID/APP_SECRET");
+
+      expect(secretId.code).toBe(2);
+      const envelope = apiErrorSchema.parse(JSON.parse(secretId.stdout));
+      expect(envelope.error.code).toBe("validation_failed");
+      expect(envelope.error.fields?.appSecret).toContain("looks like the secret's ID");
+
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain("Unknown partner “OKTA”. Known partners: DEFENDER.");
+
+      expect(counter.count()).toBe(0);
+    } finally {
+      counter.server.close();
+    }
+  });
+
+  let healthyId = "";
+
+  it("attaches a healthy app (Connected, exit 0), then refuses the same tenant and app again (exit 5)", async () => {
+    const first = await cli([
+      "partner",
+      "attach",
+      ...connectArgs(healthy),
+      "--name",
+      "Defender prod",
+      "DEFENDER",
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("Connected: “Defender prod”");
+    expect(first.stdout).toMatch(/\[ok\] +Read from the Defender API/);
+    healthyId = /ID: ([0-9a-f-]{36})/.exec(first.stdout)?.[1] ?? "";
+    expect(healthyId).not.toBe("");
+
+    const again = await cli(["partner", "attach", ...connectArgs(healthy), "defender", "--json"]);
+    expect(again.code).toBe(5);
+    const envelope = apiErrorSchema.parse(JSON.parse(again.stdout));
+    expect(envelope.error.code).toBe("conflict");
+  });
+
+  it("reads APP_ID/APP_SECRET from stdin with --secret -, and exits 3 with the checklist when verification fails", async () => {
+    const run = await cli(
+      ["partner", "attach", "--api", baseUrl, "--user", expired.tenantId, "--secret", "-", "Defender"],
+      { stdin: `${expired.appId}/${expired.appSecret}\n` },
+    );
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("The App Secret has expired (AADSTS7000222)");
+    expect(run.stderr).toMatch(/\[failed\] +Sign in to Microsoft Entra ID/);
+    expect(run.stderr).toContain("Fix: ");
+    expect(run.stderr).toContain("Nothing was saved.");
+  });
+
+  it("tests without storing: --json report parsed by the shared schema; exit 0 when ok, 3 when not", async () => {
+    const [ok, failed] = await Promise.all([
+      cli(
+        [
+          "partner",
+          "test",
+          "--api",
+          baseUrl,
+          "--user",
+          machinesOnly.tenantId,
+          "--secret",
+          "-",
+          "DEFENDER",
+          "--json",
+        ],
+        {
+          stdin: `${machinesOnly.appId}/${machinesOnly.appSecret}\n`,
+        },
+      ),
+      cli(["partner", "test", ...connectArgs(expired), "DEFENDER"]),
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const report = verificationReportSchema.parse(JSON.parse(ok.stdout));
+    expect(report.status).toBe("degraded");
+    expect(report.permissions.missing).toEqual(["Alert.Read.All"]);
+
+    expect(failed.code).toBe(3);
+    expect(failed.stdout).toMatch(/\[failed\] +Sign in to Microsoft Entra ID/);
+    expect(failed.stdout).toContain("Test failed: The App Secret has expired");
+  });
+
+  it("lists, shows status and re-checks, in JSON parsed by the shared schemas and as text", async () => {
+    const [list, table, status, detail, missing] = await Promise.all([
+      cli(["partner", "list", "--json"]),
+      cli(["partner", "list"]),
+      cli(["partner", "status", "DEFENDER", "--json"]),
+      cli(["partner", "status", "--instance", healthyId]),
+      cli(["partner", "status", "--instance", "00000000-0000-4000-8000-000000000000"]),
+    ]);
+    expect(list.code).toBe(0);
+    const { integrations } = integrationListSchema.parse(JSON.parse(list.stdout));
+    // Only the healthy connection: neither the failed attach nor the dry runs stored anything.
+    expect(integrations.map((i) => i.id)).toEqual([healthyId]);
+
+    expect(table.stdout).toMatch(/^ID +PARTNER +NAME +STATUS +TENANT +LAST CHECKED/);
+    expect(table.stdout).toContain(healthyId);
+
+    expect(status.code).toBe(0);
+    expect(integrationSchema.parse(JSON.parse(status.stdout)).status).toBe("connected");
+
+    expect(detail.stdout).toContain("Defender prod — Connected");
+    expect(detail.stdout).toMatch(/Granted +Machine\.Read\.All, Alert\.Read\.All/);
+
+    expect(missing.code).toBe(6);
+
+    const check = await cli(["partner", "check", "DEFENDER", "--json"]);
+    expect(check.code, check.stderr).toBe(0);
+    const checked = integrationSchema.parse(JSON.parse(check.stdout));
+    expect(checked.id).toBe(healthyId);
+    expect(checked.lastReport?.ok).toBe(true);
+  });
+
+  it("detaches only with confirmation: no TTY and no --yes → exit 2; several → --instance; --yes disconnects", async () => {
+    const refused = await cli(["partner", "detach", "DEFENDER"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("Pass --yes");
+
+    const second = await cli(["partner", "attach", ...connectArgs(machinesOnly), "DEFENDER"]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain("Degraded:");
+    expect(second.stdout).toContain("Missing permission: Alert.Read.All");
+
+    const ambiguous = await cli(["partner", "detach", "DEFENDER", "--yes"]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain("pass --instance ID");
+    expect(ambiguous.stderr).toContain(healthyId);
+
+    const detached = await cli(["partner", "detach", "DEFENDER", "--instance", healthyId, "--yes", "--json"]);
+    expect(detached.code, detached.stderr).toBe(0);
+    expect(integrationSchema.parse(JSON.parse(detached.stdout)).status).toBe("disconnected");
+
+    const status = await cli(["partner", "status", "--instance", healthyId, "--json"]);
+    const after = integrationSchema.parse(JSON.parse(status.stdout));
+    expect(after.status).toBe("disconnected");
+    expect(after.secret.configured).toBe(false);
+
+    const last = await cli(["partner", "detach", "defender", "--yes"]);
+    expect(last.code, last.stderr).toBe(0);
+    expect(last.stdout).toContain("Disconnected:");
+    const none = await cli(["partner", "status", "DEFENDER"]);
+    expect(none.code).toBe(6);
+  });
+
+  it("records the CLI's changes in the audit trail under the token's name", async () => {
+    const response = await t.app.inject({
+      method: "GET",
+      url: "/api/audit?action=integration.disconnect",
+      headers: t.adminHeaders,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const { events } = auditPageSchema.parse(response.json());
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) {
+      expect(event.actor.type).toBe("token");
+      expect(event.actor.name).toContain("cli test");
+    }
+  });
+
+  it("exits 4 for a refused or read-only token, 7 when the server is unreachable", async () => {
+    const closed = await countingServer();
+    const { port } = closed.server.address() as AddressInfo;
+    await new Promise((resolve) => closed.server.close(resolve));
+
+    const [badToken, viewer, unreachable, unconfigured] = await Promise.all([
+      cli(["partner", "list"], { env: { PATCHBAY_TOKEN: "pbt_not-a-real-token" } }),
+      cli(["partner", "attach", ...connectArgs(healthy), "DEFENDER"], {
+        env: { PATCHBAY_TOKEN: viewerToken },
+      }),
+      cli(["partner", "list", "--json"], { env: { PATCHBAY_URL: `http://127.0.0.1:${port}` } }),
+      cli(["partner", "list"], { env: { PATCHBAY_URL: undefined, PATCHBAY_TOKEN: undefined } }),
+    ]);
+    expect(badToken.code).toBe(4);
+    expect(viewer.code).toBe(4);
+    expect(unreachable.code).toBe(7);
+    const envelope = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+    expect(envelope.parse(JSON.parse(unreachable.stdout)).error).toMatchObject({
+      code: "unreachable",
+      message: expect.stringContaining("Cannot reach the Patchbay server"),
+    });
+    expect(unconfigured.code).toBe(4);
+  });
+
+  it("logs in with --token-stdin (profile 0600, verified first), uses the profile, and logs out", async () => {
+    const noEnv = { PATCHBAY_URL: undefined, PATCHBAY_TOKEN: undefined };
+    const wrong = await cli(["login", "--url", serverUrl, "--token-stdin"], {
+      env: noEnv,
+      stdin: "pbt_not-a-real-token\n",
+    });
+    expect(wrong.code).toBe(4);
+
+    const login = await cli(["login", "--url", `${serverUrl}/`, "--token-stdin"], {
+      env: noEnv,
+      stdin: `${adminToken}\n`,
+    });
+    expect(login.code, login.stderr).toBe(0);
+    const profile = join(configHome, "patchbay", "profile.json");
+    expect((await stat(profile)).mode & 0o777).toBe(0o600);
+
+    const list = await cli(["partner", "list", "--json"], { env: noEnv });
+    expect(list.code, list.stderr).toBe(0);
+    integrationListSchema.parse(JSON.parse(list.stdout));
+
+    const logout = await cli(["logout"], { env: noEnv });
+    expect(logout.code).toBe(0);
+    await expect(stat(profile)).rejects.toThrow();
+    expect((await cli(["partner", "list"], { env: noEnv })).code).toBe(4);
+  });
+
+  it("never prints a secret or the token, in any run", () => {
+    expect(runs.length).toBeGreaterThan(20);
+    const secrets = [healthy.appSecret, expired.appSecret, machinesOnly.appSecret, adminToken, viewerToken];
+    for (const run of runs) {
+      for (const secret of secrets) {
+        expect(run.stdout).not.toContain(secret);
+        expect(run.stderr).not.toContain(secret);
+      }
+    }
+  });
+});

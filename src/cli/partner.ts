@@ -1,0 +1,303 @@
+import { z } from "zod";
+import { type PartnerId, partnerIdSchema, partnersResponseSchema } from "../shared/catalog";
+import {
+  type Integration,
+  integrationListSchema,
+  integrationSchema,
+  verificationReportSchema,
+} from "../shared/contract";
+import type { DefenderConnect } from "../shared/partners/defender";
+import type { ApiClient } from "./api";
+import {
+  mightBeOperatorHost,
+  operatorHostsOf,
+  parseConnectInput,
+  rawConnectInput,
+  validationError,
+} from "./connect-input";
+import { type Context, note, print } from "./context";
+import { CliError, EXIT, type ExitCode, usageError } from "./exit-codes";
+import { confirm, promptHidden, readFirstLine } from "./prompt";
+import { renderChecklist, renderDetail, renderList, renderStatus } from "./render";
+import { clean, withSpinner } from "./terminal";
+
+const VERIFY_LABEL = "Verifying with Microsoft Entra ID and Defender (up to ~30 s)…";
+
+export const knownPartners = (): string => partnerIdSchema.options.map((p) => p.toUpperCase()).join(", ");
+
+/** `DEFENDER`, `defender`, `Defender` → `defender`; anything else is a usage error naming the known partners. */
+export function resolvePartner(name: string | undefined, required: boolean): PartnerId | undefined {
+  if (name === undefined) {
+    if (required) throw usageError(`Name the partner, e.g. DEFENDER. Known partners: ${knownPartners()}.`);
+    return undefined;
+  }
+  const parsed = partnerIdSchema.safeParse(name.trim().toLowerCase());
+  if (parsed.success) return parsed.data;
+  // Echo the name only when it looks like one: a misplaced secret must not end up in the terminal.
+  const shown = /^[A-Za-z0-9_-]{1,40}$/.test(name) ? ` “${name}”` : "";
+  throw usageError(`Unknown partner${shown}. Known partners: ${knownPartners()}.`);
+}
+
+// --- connect input (attach, test) --------------------------------------------------------------------------------
+
+export interface ConnectFlags {
+  api: string | undefined;
+  user: string | undefined;
+  secret: string | undefined;
+  name: string | undefined;
+}
+
+async function readSecretValue(ctx: Context, flag: string): Promise<string> {
+  if (flag !== "-") return flag;
+  const value = ctx.term.stdinIsTTY
+    ? await promptHidden(ctx.term, "APP_ID/APP_SECRET (input hidden): ")
+    : await readFirstLine(ctx.term.streams.stdin);
+  if (value.trim() === "") {
+    throw usageError("--secret - read nothing from stdin. Pipe APP_ID/APP_SECRET as the first line.");
+  }
+  return value;
+}
+
+/** Build and validate the ConnectInput locally with the shared schema (same rules and messages as the UI). */
+async function connectInput(ctx: Context, flags: ConnectFlags): Promise<DefenderConnect> {
+  const missing = (["api", "user", "secret"] as const).filter((k) => flags[k] === undefined);
+  if (missing.length > 0) {
+    throw usageError(
+      `Missing ${missing.map((m) => `--${m}`).join(", ")}.`,
+      "Usage: patchbay partner attach --api https://api.securitycenter.microsoft.com --user TENANT_ID --secret APP_ID/APP_SECRET DEFENDER",
+    );
+  }
+  if (flags.secret !== "-") ctx.term.addSecret(flags.secret);
+  const secret = await readSecretValue(ctx, flags.secret ?? "");
+  const raw = rawConnectInput({ api: flags.api ?? "", user: flags.user ?? "", secret, name: flags.name });
+  ctx.term.addSecret(raw.appSecret?.trim());
+  ctx.term.addSecret(secret.trim());
+
+  let result = parseConnectInput(raw, []);
+  // A host Patchbay does not know may be one the server's operator configured: ask the server's catalog.
+  if (!result.ok && result.fields.baseUrl !== undefined && mightBeOperatorHost(raw.baseUrl ?? "")) {
+    const client = await ctx.client();
+    const catalog = await client.request({
+      method: "GET",
+      path: "api/partners",
+      schema: partnersResponseSchema,
+    });
+    result = parseConnectInput(raw, operatorHostsOf(catalog));
+  }
+  if (!result.ok) throw validationError(result.fields);
+  for (const warning of result.warnings) note(ctx, `Warning: ${warning}`);
+  return result.input;
+}
+
+// --- choosing a connection (detach, status, check) ----------------------------------------------------------------
+
+function candidatesError(partner: PartnerId | undefined, candidates: Integration[]): CliError {
+  const which = partner ? partner.toUpperCase() : "";
+  const message = `There are ${candidates.length} active ${which ? `${which} ` : ""}connections; pass --instance ID to pick one.`;
+  return new CliError(
+    EXIT.usage,
+    message,
+    { error: { code: "ambiguous", message, detail: { candidates: candidates.map((c) => c.id) } } },
+    renderList(candidates).map((l) => `  ${l}`),
+  );
+}
+
+async function selectConnection(
+  client: ApiClient,
+  partner: PartnerId | undefined,
+  instance: string | undefined,
+): Promise<Integration> {
+  if (instance !== undefined) {
+    const id = instance.trim();
+    if (id === "") throw usageError("--instance needs a connection ID (see `patchbay partner list`).");
+    const integration = await client.request({
+      method: "GET",
+      path: `api/integrations/${encodeURIComponent(id)}`,
+      schema: integrationSchema,
+    });
+    const actual: string = integration.partner;
+    if (partner !== undefined && actual !== partner) {
+      const message = `Connection ${integration.id} is a ${actual.toUpperCase()} connection, not ${partner.toUpperCase()}.`;
+      throw new CliError(EXIT.notFound, message, { error: { code: "not_found", message } });
+    }
+    return integration;
+  }
+  const { integrations } = await client.request({
+    method: "GET",
+    path: "api/integrations",
+    schema: integrationListSchema,
+  });
+  const ofPartner = integrations.filter((i) => partner === undefined || i.partner === partner);
+  const active = ofPartner.filter((i) => i.status !== "disconnected");
+  const [only] = active;
+  if (active.length === 1 && only !== undefined) return only;
+  if (active.length > 1) throw candidatesError(partner, active);
+  const which = partner ? `${partner.toUpperCase()} ` : "";
+  const message = `No active ${which}connection.`;
+  const disconnected = ofPartner.length - active.length;
+  throw new CliError(
+    EXIT.notFound,
+    message,
+    { error: { code: "not_found", message } },
+    disconnected > 0
+      ? [`${disconnected} disconnected; see \`patchbay partner list\` and pass --instance ID.`]
+      : [
+          "Connect one with: patchbay partner attach --api URL --user TENANT_ID --secret APP_ID/APP_SECRET DEFENDER",
+        ],
+  );
+}
+
+// --- commands -----------------------------------------------------------------------------------------------------
+
+export async function attach(
+  ctx: Context,
+  partnerName: string | undefined,
+  flags: ConnectFlags,
+): Promise<ExitCode> {
+  resolvePartner(partnerName, true);
+  const input = await connectInput(ctx, flags);
+  const client = await ctx.client();
+  let integration: Integration;
+  try {
+    integration = await withSpinner(ctx.term, VERIFY_LABEL, () =>
+      client.request({ method: "POST", path: "api/integrations", schema: integrationSchema, body: input }),
+    );
+  } catch (error) {
+    if (error instanceof CliError && error.exitCode === EXIT.conflict) {
+      const existing = z.object({ integrationId: z.string() }).safeParse(error.envelope.error.detail);
+      if (existing.success) {
+        throw new CliError(error.exitCode, error.message, error.envelope, [
+          `See it with: patchbay partner status --instance ${clean(existing.data.integrationId)}`,
+        ]);
+      }
+    }
+    throw error;
+  }
+  print(ctx, integration, () => [
+    ...(integration.lastReport ? [...renderChecklist(integration.lastReport), ""] : []),
+    ...renderStatus(integration),
+  ]);
+  return EXIT.ok;
+}
+
+export async function test(
+  ctx: Context,
+  partnerName: string | undefined,
+  flags: ConnectFlags,
+): Promise<ExitCode> {
+  resolvePartner(partnerName, true);
+  const input = await connectInput(ctx, flags);
+  const client = await ctx.client();
+  const report = await withSpinner(ctx.term, VERIFY_LABEL, () =>
+    client.request({
+      method: "POST",
+      path: "api/integrations/test",
+      schema: verificationReportSchema,
+      body: input,
+    }),
+  );
+  print(ctx, report, () => {
+    const lines = [...renderChecklist(report), ""];
+    if (!report.ok) {
+      lines.push(`Test failed: ${clean(report.error?.message ?? "the connection could not be verified.")}`);
+      if (report.error) lines.push(`  Fix: ${clean(report.error.remediation)}`);
+    } else if (report.status === "degraded") {
+      lines.push("Test passed with a warning: the connection would be Degraded. Nothing was saved.");
+      if (report.permissions.missing.length > 0)
+        lines.push(`  Missing permission: ${report.permissions.missing.map(clean).join(", ")}`);
+    } else {
+      lines.push("Test passed: the connection would be Connected. Nothing was saved.");
+    }
+    return lines;
+  });
+  return report.ok ? EXIT.ok : EXIT.verificationFailed;
+}
+
+export async function detach(
+  ctx: Context,
+  partnerName: string | undefined,
+  flags: { instance: string | undefined; yes: boolean },
+): Promise<ExitCode> {
+  const partner = resolvePartner(partnerName, true);
+  if (!flags.yes && !ctx.term.stdinIsTTY) {
+    throw usageError(
+      "Refusing to disconnect without confirmation: stdin is not a terminal. Pass --yes to confirm.",
+    );
+  }
+  const client = await ctx.client();
+  const target = await selectConnection(client, partner, flags.instance);
+  if (target.status === "disconnected") {
+    print(ctx, target, () => renderStatus(target));
+    return EXIT.ok;
+  }
+  if (!flags.yes) {
+    const question = `Disconnect “${clean(target.name)}” (tenant ${clean(target.config.tenantId)})? Patchbay erases the stored App Secret. [y/N] `;
+    if (!(await confirm(ctx.term, question))) {
+      const message = "Cancelled; nothing was changed.";
+      throw new CliError(EXIT.unexpected, message, { error: { code: "cancelled", message } });
+    }
+  }
+  const result = await withSpinner(ctx.term, "Disconnecting…", () =>
+    client.request({
+      method: "DELETE",
+      path: `api/integrations/${encodeURIComponent(target.id)}`,
+      schema: integrationSchema,
+    }),
+  );
+  print(ctx, result, () => renderStatus(result));
+  return EXIT.ok;
+}
+
+export async function list(ctx: Context, partnerName: string | undefined): Promise<ExitCode> {
+  const partner = resolvePartner(partnerName, false);
+  const client = await ctx.client();
+  const response = await withSpinner(ctx.term, "Loading…", () =>
+    client.request({ method: "GET", path: "api/integrations", schema: integrationListSchema }),
+  );
+  const integrations = response.integrations.filter((i) => partner === undefined || i.partner === partner);
+  print(ctx, { integrations }, () =>
+    integrations.length > 0
+      ? renderList(integrations)
+      : [
+          `No ${partner ? `${partner.toUpperCase()} ` : ""}connections yet.`,
+          "Connect one with: patchbay partner attach --api URL --user TENANT_ID --secret APP_ID/APP_SECRET DEFENDER",
+        ],
+  );
+  return EXIT.ok;
+}
+
+export async function status(
+  ctx: Context,
+  partnerName: string | undefined,
+  flags: { instance: string | undefined },
+): Promise<ExitCode> {
+  const partner = resolvePartner(partnerName, false);
+  const client = await ctx.client();
+  const integration = await withSpinner(ctx.term, "Loading…", () =>
+    selectConnection(client, partner, flags.instance),
+  );
+  print(ctx, integration, () => renderDetail(integration));
+  return EXIT.ok;
+}
+
+export async function check(
+  ctx: Context,
+  partnerName: string | undefined,
+  flags: { instance: string | undefined },
+): Promise<ExitCode> {
+  const partner = resolvePartner(partnerName, false);
+  const client = await ctx.client();
+  const integration = await withSpinner(ctx.term, VERIFY_LABEL, async () => {
+    const target = await selectConnection(client, partner, flags.instance);
+    return client.request({
+      method: "POST",
+      path: `api/integrations/${encodeURIComponent(target.id)}/check`,
+      schema: integrationSchema,
+    });
+  });
+  print(ctx, integration, () => [
+    ...(integration.lastReport ? [...renderChecklist(integration.lastReport), ""] : []),
+    ...renderStatus(integration),
+  ]);
+  return integration.status === "error" ? EXIT.verificationFailed : EXIT.ok;
+}
