@@ -27,7 +27,8 @@ module.exports = {
     {
       name: "cli-talks-http-only",
       severity: "error",
-      comment: "The CLI is a client of the HTTP API: it may use src/shared, never server, client or simulator code.",
+      comment:
+        "The CLI is a client of the HTTP API: it may use src/shared, never server, client or simulator code.",
       from: { path: "^src/cli/", pathNot: "\\.test\\.ts$" },
       to: { path: "^src/(server|client|simulator|test)/" },
     },

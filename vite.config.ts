@@ -6,7 +6,8 @@ const apiTarget = `http://${process.env.HOST ?? "127.0.0.1"}:${process.env.PORT 
 export default defineConfig({
   plugins: [react()],
   build: { outDir: "dist", sourcemap: true, emptyOutDir: true },
-  server: { port: 5173, strictPort: true, proxy: { "/api": apiTarget } },
+  // changeOrigin stays off: the server compares Origin with Host to refuse cross-site requests.
+  server: { port: 5173, strictPort: true, proxy: { "/api": { target: apiTarget, changeOrigin: false } } },
   test: {
     projects: [
       {

@@ -7,27 +7,54 @@ import {
   request as playwrightRequest,
 } from "@playwright/test";
 import { SIM_SEED } from "../src/simulator/seed";
-import { decoyPort, simulatorPort } from "./playwright.config";
+import { adminStorageState, decoyPort, e2eAdmin, simulatorPort } from "./playwright.config";
 
 export const simulatorOrigin = `https://127.0.0.1:${simulatorPort}`;
 export const decoyOrigin = `https://127.0.0.1:${decoyPort}`;
 export const seed = SIM_SEED;
 
+export { e2eAdmin };
+
+/** Sign in through the API; the cookie lands in the request context's jar. Returns the anti-CSRF header. */
+export async function signInApi(
+  request: APIRequestContext,
+  credentials: { email: string; password: string } = e2eAdmin,
+) {
+  const response = await request.post("/api/session", { data: credentials });
+  expect(response.status()).toBe(200);
+  const body: unknown = await response.json();
+  const csrf = typeof body === "object" && body !== null ? Reflect.get(body, "csrfToken") : undefined;
+  return { "x-csrf-token": typeof csrf === "string" ? csrf : "" };
+}
+
+/** The anti-CSRF header of the session a request context is signed in with. */
+async function csrfHeader(request: APIRequestContext) {
+  const body: unknown = await (await request.get("/api/session")).json();
+  const csrf = typeof body === "object" && body !== null ? Reflect.get(body, "csrfToken") : undefined;
+  return { "x-csrf-token": typeof csrf === "string" ? csrf : "" };
+}
+
 /** Every connection disconnected, so each spec starts from an empty Integrations page. */
 async function disconnectEverything(request: APIRequestContext) {
+  const headers = await csrfHeader(request);
   const response = await request.get("/api/integrations");
   const body: unknown = await response.json();
   const list = typeof body === "object" && body !== null ? Reflect.get(body, "integrations") : undefined;
   for (const item of Array.isArray(list) ? list : []) {
     const id: unknown = Reflect.get(item, "id");
-    if (typeof id === "string") await request.delete(`/api/integrations/${id}`);
+    if (typeof id === "string") await request.delete(`/api/integrations/${id}`, { headers });
   }
 }
 
+/** Specs start signed in as the e2e admin (global setup); `test.use({ storageState: signedOut })` starts signed out. */
+export const signedOut = { cookies: [], origins: [] };
+
 export const test = base.extend<{ cleanSlate: undefined }>({
   cleanSlate: [
-    async ({ request }, use) => {
-      await disconnectEverything(request);
+    async ({ playwright, baseURL }, use) => {
+      const admin = await playwright.request.newContext({ baseURL, storageState: adminStorageState });
+      await disconnectEverything(admin);
+      await admin.dispose();
       await use(undefined);
     },
     { auto: true },

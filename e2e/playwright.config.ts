@@ -6,6 +6,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const e2ePort = 8181;
 export const simulatorPort = 9543;
 export const decoyPort = 9544;
+export const e2eAdmin = { email: "admin@e2e.patchbay.test", password: "e2e admin password 1" } as const;
+export const adminStorageState = join(root, "test-results", ".auth", "admin.json");
 
 /**
  * Playwright runs the production build, the server and the simulator exactly as `npm run demo` wires them (on its
@@ -14,15 +16,17 @@ export const decoyPort = 9544;
 export default defineConfig({
   testDir: ".",
   testMatch: "**/*.spec.ts",
-  outputDir: join(root, "test-results"),
+  outputDir: join(root, "test-results", "artifacts"),
   fullyParallel: false,
   workers: 1,
   retries: 0,
   timeout: 45_000,
   expect: { timeout: 10_000 },
   forbidOnly: process.env.CI === "true",
+  globalSetup: "./global-setup.ts",
   use: {
     baseURL: `http://127.0.0.1:${e2ePort}`,
+    storageState: adminStorageState,
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -51,6 +55,8 @@ export default defineConfig({
       SIMULATOR_DECOY_PORT: String(decoyPort),
       PATCHBAY_DEMO_DIR: "data/e2e",
       PATCHBAY_HTTP_TIMEOUT_MS: "2000",
+      PATCHBAY_ADMIN_EMAIL: e2eAdmin.email,
+      PATCHBAY_ADMIN_PASSWORD: e2eAdmin.password,
       LOG_LEVEL: "warn",
     },
   },

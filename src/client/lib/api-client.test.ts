@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiRequestError, toApiRequestError } from "./api-client";
+import { ApiRequestError, requestHeaders, toApiRequestError } from "./api-client";
 
 describe("toApiRequestError", () => {
   it("keeps the envelope's code, message, fields and detail", () => {
@@ -33,5 +33,23 @@ describe("toApiRequestError", () => {
       message: expect.stringMatching(/server failed \(HTTP 502\)/),
     });
     expect(toApiRequestError(404, undefined).message).toMatch(/refused the request \(HTTP 404\)/);
+  });
+});
+
+describe("requestHeaders", () => {
+  it("sends the anti-CSRF token on every request that changes something", () => {
+    for (const method of ["POST", "PATCH", "PUT", "DELETE"] as const) {
+      expect(requestHeaders(method, false, "t0k3n")).toMatchObject({ "x-csrf-token": "t0k3n" });
+    }
+    expect(requestHeaders("POST", true, "t0k3n")).toEqual({
+      accept: "application/json",
+      "content-type": "application/json",
+      "x-csrf-token": "t0k3n",
+    });
+  });
+
+  it("keeps the token off reads, and sends none before there is a session", () => {
+    expect(requestHeaders("GET", false, "t0k3n")).toEqual({ accept: "application/json" });
+    expect(requestHeaders("POST", true, undefined)).not.toHaveProperty("x-csrf-token");
   });
 });

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { CSRF_HEADER } from "../../shared/auth";
 import { type ApiErrorCode, apiErrorSchema } from "../../shared/errors";
 
 /** Codes for failures that never reached a parsed server answer. */
@@ -49,12 +50,39 @@ export function toApiRequestError(status: number, body: unknown): ApiRequestErro
   return new ApiRequestError({ status, code: status >= 500 ? "internal_error" : "bad_request", message });
 }
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
 interface RequestOptions {
   method?: Method;
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /**
+   * Whether a 401 sends the user to the sign-in page (the default: the session is gone). Off for the calls that
+   * find out whether there is a session at all, and for signing in itself.
+   */
+  redirectOnUnauthorized?: boolean;
+}
+
+interface ApiClientConfig {
+  /** The anti-CSRF token of the current session, kept in memory only (the session query's data). */
+  csrfToken: () => string | undefined;
+  /** Called once per 401 answer: the session expired or was revoked. */
+  onUnauthorized: () => void;
+}
+
+let config: ApiClientConfig = { csrfToken: () => undefined, onUnauthorized: () => {} };
+
+/** Wire the client to the app: where the CSRF token lives and what a lost session does. */
+export function configureApiClient(next: ApiClientConfig): void {
+  config = next;
+}
+
+/** Headers of one API request: JSON, plus the anti-CSRF token on every request that changes something. */
+export function requestHeaders(method: Method, hasBody: boolean, csrfToken: string | undefined) {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (hasBody) headers["content-type"] = "application/json";
+  if (method !== "GET" && csrfToken !== undefined) headers[CSRF_HEADER] = csrfToken;
+  return headers;
 }
 
 async function readJson(response: Response): Promise<unknown> {
@@ -71,10 +99,9 @@ async function readJson(response: Response): Promise<unknown> {
 export async function apiRequest<Schema extends z.ZodType>(
   path: string,
   schema: Schema,
-  { method = "GET", body, signal }: RequestOptions = {},
+  { method = "GET", body, signal, redirectOnUnauthorized = true }: RequestOptions = {},
 ): Promise<z.output<Schema>> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
+  const headers = requestHeaders(method, body !== undefined, config.csrfToken());
 
   let response: Response;
   try {
@@ -91,7 +118,10 @@ export async function apiRequest<Schema extends z.ZodType>(
   }
 
   const payload = await readJson(response);
-  if (!response.ok) throw toApiRequestError(response.status, payload);
+  if (!response.ok) {
+    if (response.status === 401 && redirectOnUnauthorized) config.onUnauthorized();
+    throw toApiRequestError(response.status, payload);
+  }
 
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {

@@ -1,12 +1,15 @@
 import { useQuery } from "@tanstack/react-query";
 import { ArrowLeft } from "lucide-react";
 import { Link, useParams, useSearchParams } from "react-router";
+import { buttonClass } from "../../components/button";
 import { Loading } from "../../components/loading";
 import { QueryError } from "../../components/query-error";
+import { ReadOnlyNotice } from "../../components/read-only-notice";
 import { partnersQuery } from "../../features/integrations/api/queries";
 import type { ConnectFormInitialValues } from "../../features/integrations/components/connect-form";
 import { ConnectPanel } from "../../features/integrations/components/connect-panel";
 import { SetupGuide } from "../../features/integrations/components/setup-guide";
+import { useCapabilities } from "../../features/session/session";
 import { NotFoundPage } from "./not-found-page";
 import styles from "./page.module.css";
 
@@ -24,6 +27,7 @@ export function ConnectPage() {
   const { partnerId } = useParams();
   const [searchParams] = useSearchParams();
   const partners = useQuery(partnersQuery());
+  const { readOnlyReason } = useCapabilities();
 
   if (partners.isPending) return <Loading what="the connect form" />;
   if (partners.isError) {
@@ -33,6 +37,31 @@ export function ConnectPage() {
   }
   const partner = partners.data.find((entry) => entry.id === partnerId);
   if (!partner) return <NotFoundPage />;
+
+  if (readOnlyReason !== undefined) {
+    return (
+      <div className={styles.page}>
+        <title>{`Connect ${partner.name} · Patchbay`}</title>
+        <Link to="/integrations" className={styles.back}>
+          <ArrowLeft size={16} aria-hidden="true" />
+          All integrations
+        </Link>
+        <div className={styles.intro}>
+          <h1>Connect {partner.name}</h1>
+          <ReadOnlyNotice reason={readOnlyReason} />
+          <p>
+            Connecting stores credentials that can read this tenant's alerts and devices, so only admins can
+            do it. You can still see every integration, its status and its events.
+          </p>
+          <p>
+            <Link to="/integrations" className={buttonClass("primary")}>
+              Go to Integrations
+            </Link>
+          </p>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <div className={styles.page}>

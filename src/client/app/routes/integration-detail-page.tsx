@@ -5,6 +5,7 @@ import { Loading } from "../../components/loading";
 import { QueryError } from "../../components/query-error";
 import { integrationQuery, partnersQuery } from "../../features/integrations/api/queries";
 import { IntegrationDetail } from "../../features/integrations/components/integration-detail";
+import { useCapabilities } from "../../features/session/session";
 import { ApiRequestError } from "../../lib/api-client";
 import styles from "./page.module.css";
 
@@ -29,6 +30,7 @@ export function IntegrationDetailPage() {
   const { id = "" } = useParams();
   const integration = useQuery(integrationQuery(id));
   const partners = useQuery(partnersQuery());
+  const { readOnlyReason } = useCapabilities();
 
   if (integration.isPending) return <Loading what="the integration" />;
   if (integration.isError) {
@@ -47,6 +49,7 @@ export function IntegrationDetailPage() {
         key={integration.data.id}
         integration={integration.data}
         partner={partners.data?.find((partner) => partner.id === integration.data.partner)}
+        readOnlyReason={readOnlyReason}
       />
     </>
   );

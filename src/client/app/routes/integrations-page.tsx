@@ -6,6 +6,7 @@ import { useToast } from "../../components/toaster";
 import { useDisconnectIntegration } from "../../features/integrations/api/mutations";
 import { integrationListQuery, partnersQuery } from "../../features/integrations/api/queries";
 import { PartnerCard } from "../../features/integrations/components/partner-card";
+import { useCapabilities } from "../../features/session/session";
 import styles from "./page.module.css";
 
 export function IntegrationsPage() {
@@ -13,6 +14,7 @@ export function IntegrationsPage() {
   const integrations = useQuery(integrationListQuery());
   const disconnect = useDisconnectIntegration();
   const notify = useToast();
+  const { readOnlyReason } = useCapabilities();
 
   async function disconnectIntegration(integration: Integration) {
     await disconnect.mutateAsync(integration.id);
@@ -43,6 +45,7 @@ export function IntegrationsPage() {
             partner={partner}
             integrations={integrations.data.filter((integration) => integration.partner === partner.id)}
             onDisconnect={disconnectIntegration}
+            readOnlyReason={readOnlyReason}
           />
         ))}
       </div>

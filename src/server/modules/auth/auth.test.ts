@@ -304,7 +304,7 @@ describe("API tokens", () => {
   });
 
   it("rejects made-up and malformed tokens with 401", async () => {
-    for (const value of ["pbt_nope", "nope", "", "pbt_" + "x".repeat(5000)]) {
+    for (const value of ["pbt_nope", "nope", "", `pbt_${"x".repeat(5000)}`]) {
       const response = await t.app.inject({
         method: "GET",
         url: "/api/integrations",

@@ -367,7 +367,7 @@ export function createAuthService(db: Database, options: AuthOptions) {
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(and(eq(sessions.tokenHash, sha256(cookieValue)), isNull(sessions.revokedAt)));
-      if (!row || !row.user.active) return null;
+      if (!row?.user.active) return null;
       const idleLimit = new Date(row.session.lastSeenAt.getTime() + options.sessionIdleMinutes * 60_000);
       if (row.session.expiresAt <= now || idleLimit <= now) return null;
       if (now.getTime() - row.session.lastSeenAt.getTime() > 60_000) {
@@ -418,7 +418,7 @@ export function createAuthService(db: Database, options: AuthOptions) {
         .from(apiTokens)
         .innerJoin(users, eq(users.id, apiTokens.userId))
         .where(and(eq(apiTokens.tokenHash, sha256(bearer)), isNull(apiTokens.revokedAt)));
-      if (!row || !row.user.active) return null;
+      if (!row?.user.active) return null;
       if (row.token.expiresAt !== null && row.token.expiresAt <= now) return null;
       if (row.token.lastUsedAt === null || now.getTime() - row.token.lastUsedAt.getTime() > 60_000) {
         await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id));

@@ -65,7 +65,10 @@ describe("secrets", () => {
 describe("log redaction", () => {
   it("censors secret-bearing keys whatever a future log call passes", () => {
     const before = t.logs.length;
-    t.app.log.info({ appSecret: "redact-me-1", body: { appSecret: "redact-me-2" }, password: "redact-me-3" }, "probe");
+    t.app.log.info(
+      { appSecret: "redact-me-1", body: { appSecret: "redact-me-2" }, password: "redact-me-3" },
+      "probe",
+    );
     const line = t.logs.slice(before).join("");
     expect(line).toContain("[redacted]");
     expect(line).not.toMatch(/redact-me/);

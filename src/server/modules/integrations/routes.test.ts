@@ -237,7 +237,13 @@ describe("connect, manage and disconnect", () => {
   });
 
   it("answers 404 in the envelope for an unknown or malformed id", async () => {
-    for (const id of ["6b8d3b1e-0000-4000-8000-000000000000", "not-an-id", "%00", "-".repeat(36), "x".repeat(100)]) {
+    for (const id of [
+      "6b8d3b1e-0000-4000-8000-000000000000",
+      "not-an-id",
+      "%00",
+      "-".repeat(36),
+      "x".repeat(100),
+    ]) {
       const response = await t.inject({ method: "GET", url: `/api/integrations/${id}` });
       expect(response.statusCode).toBe(404);
       expect(apiErrorSchema.parse(response.json()).error.code).toBe("not_found");
@@ -257,8 +263,12 @@ describe("Disconnect during a slow re-check", () => {
       expect(integrationSchema.parse(gone.json()).status).toBe("disconnected");
       const late = await check;
       expect(late.statusCode).toBe(409);
-      expect(apiErrorSchema.parse(late.json()).error.message).toContain("while this request was verifying it");
-      const now = integrationSchema.parse((await t.inject({ method: "GET", url: `/api/integrations/${integration.id}` })).json());
+      expect(apiErrorSchema.parse(late.json()).error.message).toContain(
+        "while this request was verifying it",
+      );
+      const now = integrationSchema.parse(
+        (await t.inject({ method: "GET", url: `/api/integrations/${integration.id}` })).json(),
+      );
       expect(now).toMatchObject({ status: "disconnected", secret: { configured: false } });
     } finally {
       await setSimulatorFault(SIM_SEED.faults.tenantId, null);

@@ -5,6 +5,7 @@ import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { Integration } from "../../../../shared/contract";
 import { verificationReportSchema } from "../../../../shared/contract";
 import { buttonClass } from "../../../components/button";
+import { ReadOnlyNotice } from "../../../components/read-only-notice";
 import { Spinner } from "../../../components/spinner";
 import { useToast } from "../../../components/toaster";
 import { ApiRequestError, errorMessage } from "../../../lib/api-client";
@@ -39,10 +40,37 @@ function Section({ id, title, children }: { id: string; title: string; children:
 interface IntegrationDetailProps {
   integration: Integration;
   partner: PartnerCatalogEntry | undefined;
+  /** Why the user cannot re-check, replace or disconnect (a viewer); undefined when they can. */
+  readOnlyReason?: string | undefined;
+}
+
+/** Re-check and Disconnect as a viewer sees them: there, but disabled, with the reason beside them. */
+function RestrictedActions({ disconnected, reason }: { disconnected: boolean; reason: string }) {
+  return (
+    <>
+      {disconnected ? null : (
+        <>
+          <button type="button" className={buttonClass()} disabled aria-describedby="actions-restricted">
+            <RefreshCw size={16} aria-hidden="true" />
+            Re-check
+          </button>
+          <button
+            type="button"
+            className={buttonClass("danger")}
+            disabled
+            aria-describedby="actions-restricted"
+          >
+            Disconnect
+          </button>
+        </>
+      )}
+      <ReadOnlyNotice id="actions-restricted" reason={reason} />
+    </>
+  );
 }
 
 /** One connection: status and why, configuration, secret, permissions, last verification, events, actions. */
-export function IntegrationDetail({ integration, partner }: IntegrationDetailProps) {
+export function IntegrationDetail({ integration, partner, readOnlyReason }: IntegrationDetailProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const recheck = useRecheckIntegration(integration.id);
   const update = useUpdateIntegration(integration.id);
@@ -102,7 +130,9 @@ export function IntegrationDetail({ integration, partner }: IntegrationDetailPro
         </div>
         <p className={styles.partner}>{partner?.name ?? integration.partner}</p>
         <div className={styles.actions}>
-          {disconnected ? (
+          {readOnlyReason !== undefined ? (
+            <RestrictedActions disconnected={disconnected} reason={readOnlyReason} />
+          ) : disconnected ? (
             <Link to={connectAgainPath(integration)} className={buttonClass("primary")}>
               Connect again
             </Link>
@@ -142,7 +172,7 @@ export function IntegrationDetail({ integration, partner }: IntegrationDetailPro
         <IntegrationConfig integration={integration} partner={partner} />
       </Section>
       <Section id="section-secret" title="App Secret">
-        <SecretSection integration={integration} onSaveSecret={saveSecret} />
+        <SecretSection integration={integration} onSaveSecret={saveSecret} readOnlyReason={readOnlyReason} />
       </Section>
       <Section id="section-permissions" title="Permissions">
         <PermissionList permissions={integration.permissions} label="Required permissions" />

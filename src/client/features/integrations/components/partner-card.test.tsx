@@ -7,13 +7,24 @@ import type { Integration } from "../../../../shared/contract";
 import { makeIntegration } from "../integration-fixtures";
 import { PartnerCard } from "./partner-card";
 
-function renderCard(integrations: Integration[], onDisconnect = vi.fn(async () => {})) {
+function renderCard(
+  integrations: Integration[],
+  onDisconnect = vi.fn(async () => {}),
+  readOnlyReason?: string,
+) {
   const [partner] = partnerCatalog();
   if (!partner) throw new Error("The catalog has no Defender entry.");
   const router = createMemoryRouter([
     {
       path: "/",
-      element: <PartnerCard partner={partner} integrations={integrations} onDisconnect={onDisconnect} />,
+      element: (
+        <PartnerCard
+          partner={partner}
+          integrations={integrations}
+          onDisconnect={onDisconnect}
+          readOnlyReason={readOnlyReason}
+        />
+      ),
     },
   ]);
   render(<RouterProvider router={router} />);
@@ -70,5 +81,19 @@ describe("PartnerCard", () => {
     await user.click(screen.getByRole("button", { name: "Disconnect Contoso production" }));
     await user.click(within(screen.getByRole("alertdialog")).getByRole("button", { name: "Disconnect" }));
     expect(onDisconnect).toHaveBeenCalledWith(expect.objectContaining({ name: "Contoso production" }));
+  });
+
+  it("shows a viewer Connect disabled with the reason, and no Disconnect", () => {
+    renderCard([makeIntegration()], vi.fn(), "Viewers can't make changes. Ask an admin.");
+    expect(screen.queryByRole("link", { name: /^Connect/ })).not.toBeInTheDocument();
+    const connect = screen.getByRole("button", { name: "Connect Microsoft Defender for Endpoint" });
+    expect(connect).toBeDisabled();
+    expect(connect).toHaveAccessibleDescription("Viewers can't make changes. Ask an admin.");
+    expect(screen.getByText("Viewers can't make changes. Ask an admin.")).toBeVisible();
+    expect(screen.queryByRole("button", { name: /Disconnect/ })).not.toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "View Contoso production" })).toHaveAttribute(
+      "href",
+      "/integrations/6f1c2b1e-2f7d-4c59-9b1a-0c7e5d1e9a10",
+    );
   });
 });

@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { Integration } from "../../../../shared/contract";
 import { buttonClass } from "../../../components/button";
+import { ReadOnlyNotice } from "../../../components/read-only-notice";
 import { Timestamp } from "../../../components/timestamp";
 import { DisconnectDialog } from "./disconnect-dialog";
 import styles from "./partner-card.module.css";
@@ -14,17 +15,22 @@ interface PartnerCardProps {
   /** This partner's integrations, disconnected ones included (shown as history). */
   integrations: Integration[];
   onDisconnect: (integration: Integration) => Promise<void>;
+  /** Why the user cannot connect or disconnect (a viewer); undefined when they can. */
+  readOnlyReason?: string | undefined;
 }
 
 function ConnectionRow({
   integration,
   onDisconnect,
   fallbackFocus,
+  readOnly,
 }: {
   integration: Integration;
   onDisconnect: (integration: Integration) => Promise<void>;
   fallbackFocus: RefObject<HTMLHeadingElement | null>;
+  readOnly: boolean;
 }) {
+  const open = readOnly ? "View" : "Manage";
   return (
     <li className={styles.connection}>
       <div className={styles.connectionInfo}>
@@ -41,16 +47,18 @@ function ConnectionRow({
         <Link
           to={`/integrations/${integration.id}`}
           className={buttonClass()}
-          aria-label={`Manage ${integration.name}`}
+          aria-label={`${open} ${integration.name}`}
         >
-          Manage
+          {open}
         </Link>
-        <DisconnectDialog
-          integrationName={integration.name}
-          onConfirm={() => onDisconnect(integration)}
-          fallbackFocus={fallbackFocus}
-          triggerLabel={`Disconnect ${integration.name}`}
-        />
+        {readOnly ? null : (
+          <DisconnectDialog
+            integrationName={integration.name}
+            onConfirm={() => onDisconnect(integration)}
+            fallbackFocus={fallbackFocus}
+            triggerLabel={`Disconnect ${integration.name}`}
+          />
+        )}
       </div>
     </li>
   );
@@ -76,7 +84,7 @@ function DisconnectedHistory({ integrations }: { integrations: Integration[] }) 
 }
 
 /** One partner: what it is, its live connections with their status, Connect, and the disconnected history. */
-export function PartnerCard({ partner, integrations, onDisconnect }: PartnerCardProps) {
+export function PartnerCard({ partner, integrations, onDisconnect, readOnlyReason }: PartnerCardProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const headingId = `partner-${partner.id}`;
   const active = integrations.filter((integration) => integration.status !== "disconnected");
@@ -96,13 +104,28 @@ export function PartnerCard({ partner, integrations, onDisconnect }: PartnerCard
             </p>
           </div>
         </div>
-        <Link
-          to={`/integrations/connect/${partner.id}`}
-          className={buttonClass("primary")}
-          aria-label={`Connect ${partner.name}`}
-        >
-          Connect
-        </Link>
+        {readOnlyReason === undefined ? (
+          <Link
+            to={`/integrations/connect/${partner.id}`}
+            className={buttonClass("primary")}
+            aria-label={`Connect ${partner.name}`}
+          >
+            Connect
+          </Link>
+        ) : (
+          <div className={styles.restricted}>
+            <button
+              type="button"
+              className={buttonClass("primary")}
+              disabled
+              aria-label={`Connect ${partner.name}`}
+              aria-describedby={`${headingId}-restricted`}
+            >
+              Connect
+            </button>
+            <ReadOnlyNotice id={`${headingId}-restricted`} reason={readOnlyReason} />
+          </div>
+        )}
       </header>
       <p>{partner.description}</p>
       {active.length > 0 ? (
@@ -113,6 +136,7 @@ export function PartnerCard({ partner, integrations, onDisconnect }: PartnerCard
               integration={integration}
               onDisconnect={onDisconnect}
               fallbackFocus={headingRef}
+              readOnly={readOnlyReason !== undefined}
             />
           ))}
         </ul>

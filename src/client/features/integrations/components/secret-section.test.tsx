@@ -96,4 +96,18 @@ describe("SecretSection", () => {
     expect(screen.getByText("Not configured")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Replace" })).not.toBeInTheDocument();
   });
+
+  it("shows a viewer Replace disabled, with the reason", async () => {
+    render(
+      <SecretSection
+        integration={makeIntegration()}
+        onSaveSecret={vi.fn()}
+        readOnlyReason="Viewers can't make changes. Ask an admin."
+      />,
+    );
+    const replace = screen.getByRole("button", { name: "Replace" });
+    expect(replace).toBeDisabled();
+    expect(replace).toHaveAccessibleDescription("Viewers can't make changes. Ask an admin.");
+    expect(screen.getByText("Viewers can't make changes. Ask an admin.")).toBeVisible();
+  });
 });

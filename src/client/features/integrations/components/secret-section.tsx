@@ -2,6 +2,7 @@ import { KeyRound } from "lucide-react";
 import { useState } from "react";
 import type { Integration, VerificationReport } from "../../../../shared/contract";
 import { buttonClass } from "../../../components/button";
+import { ReadOnlyNotice } from "../../../components/read-only-notice";
 import { formatDate } from "../../../lib/format-time";
 import { ReplaceSecretForm, type ReplaceSecretOutcome } from "./replace-secret-form";
 import styles from "./secret-section.module.css";
@@ -15,6 +16,8 @@ interface SecretSectionProps {
   integration: Integration;
   /** PATCHes only the new secret; the server stores it only if verification with it passes. */
   onSaveSecret: (appSecret: string) => Promise<SaveSecretResult>;
+  /** Why the user cannot replace the secret (a viewer); undefined when they can. */
+  readOnlyReason?: string | undefined;
 }
 
 function describeSecret(secret: Integration["secret"]): string {
@@ -25,7 +28,7 @@ function describeSecret(secret: Integration["secret"]): string {
 }
 
 /** "Configured · fingerprint · date", and Replace, which verifies a new secret before swapping it in. */
-export function SecretSection({ integration, onSaveSecret }: SecretSectionProps) {
+export function SecretSection({ integration, onSaveSecret, readOnlyReason }: SecretSectionProps) {
   const [replacing, setReplacing] = useState(false);
   const [failure, setFailure] = useState<{
     report?: VerificationReport | undefined;
@@ -64,14 +67,24 @@ export function SecretSection({ integration, onSaveSecret }: SecretSectionProps)
           Expires <time dateTime={secret.expiresAt}>{formatDate(secret.expiresAt)}</time>
         </p>
       ) : null}
-      {canReplace && !replacing ? (
+      {canReplace && readOnlyReason !== undefined ? (
+        <div className={styles.restricted}>
+          <button type="button" className={buttonClass()} disabled aria-describedby="replace-restricted">
+            Replace
+          </button>
+          <ReadOnlyNotice id="replace-restricted" reason={readOnlyReason} />
+        </div>
+      ) : null}
+      {canReplace && readOnlyReason === undefined && !replacing ? (
         <div>
           <button type="button" className={buttonClass()} onClick={() => setReplacing(true)}>
             Replace
           </button>
         </div>
       ) : null}
-      {canReplace && replacing ? <ReplaceSecretForm onSave={save} onKeep={keep} /> : null}
+      {canReplace && readOnlyReason === undefined && replacing ? (
+        <ReplaceSecretForm onSave={save} onKeep={keep} />
+      ) : null}
       {failure?.message ? (
         <p className={styles.error} role="alert">
           {failure.message}

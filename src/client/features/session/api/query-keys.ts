@@ -1,0 +1,4 @@
+export const sessionKeys = {
+  current: ["session"] as const,
+  setup: ["setup"] as const,
+};

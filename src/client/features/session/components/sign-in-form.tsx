@@ -1,0 +1,90 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useForm } from "react-hook-form";
+import type { z } from "zod";
+import { type SignIn, signInSchema } from "../../../../shared/auth";
+import { buttonClass } from "../../../components/button";
+import { FormError } from "../../../components/form-error";
+import { FormField, inputClassName } from "../../../components/form-field";
+import { Spinner } from "../../../components/spinner";
+import type { FormOutcome } from "../../../lib/form-outcome";
+import { useDelayedFlag } from "../../../lib/use-delayed-flag";
+import styles from "./auth-form.module.css";
+
+type FieldName = "email" | "password";
+
+interface SignInFormProps {
+  /** Signs in (POST /api/session); a failure's message is shown above the button. */
+  onSignIn: (input: SignIn) => Promise<FormOutcome>;
+}
+
+/** Email and password; errors inline once a field is touched, and the server's answer announced. */
+export function SignInForm({ onSignIn }: SignInFormProps) {
+  const {
+    register,
+    handleSubmit,
+    setError,
+    formState: { errors, isSubmitting },
+  } = useForm<z.input<typeof signInSchema>, unknown, SignIn>({
+    resolver: zodResolver(signInSchema),
+    mode: "onTouched",
+    defaultValues: { email: "", password: "" },
+  });
+  const showProgress = useDelayedFlag(isSubmitting);
+
+  const submit = handleSubmit(async (input) => {
+    const outcome = await onSignIn(input);
+    if (outcome.ok) return;
+    for (const [key, message] of Object.entries(outcome.fieldErrors ?? {})) {
+      if (key === "email" || key === "password") setError(key as FieldName, { type: "server", message });
+    }
+    if (outcome.message) setError("root.server", { type: "server", message: outcome.message });
+  });
+
+  return (
+    <form
+      className={styles.form}
+      method="post"
+      noValidate
+      aria-busy={isSubmitting}
+      aria-labelledby="sign-in-heading"
+      onSubmit={submit}
+    >
+      <FormField id="sign-in-email" label="Email" error={errors.email?.message}>
+        {(control) => (
+          <input
+            {...control}
+            {...register("email")}
+            className={inputClassName}
+            type="email"
+            autoComplete="username"
+            spellCheck={false}
+          />
+        )}
+      </FormField>
+      <FormField id="sign-in-password" label="Password" error={errors.password?.message}>
+        {(control) => (
+          <input
+            {...control}
+            {...register("password")}
+            className={inputClassName}
+            type="password"
+            autoComplete="current-password"
+          />
+        )}
+      </FormField>
+      <FormError message={errors.root?.server?.message} />
+      <div className={styles.actions}>
+        <button type="submit" className={buttonClass("primary")} disabled={isSubmitting}>
+          Sign in
+        </button>
+        <p className={styles.progress} role="status">
+          {showProgress ? (
+            <>
+              <Spinner /> Signing in…
+            </>
+          ) : null}
+        </p>
+      </div>
+    </form>
+  );
+}

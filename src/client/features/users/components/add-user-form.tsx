@@ -1,0 +1,117 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useForm } from "react-hook-form";
+import type { z } from "zod";
+import { type CreateUser, createUserSchema, MIN_PASSWORD_LENGTH, roles } from "../../../../shared/auth";
+import { buttonClass } from "../../../components/button";
+import { FormError } from "../../../components/form-error";
+import { FormField, inputClassName } from "../../../components/form-field";
+import type { FormOutcome } from "../../../lib/form-outcome";
+import { roleLabel } from "../../../lib/roles";
+import styles from "./users.module.css";
+
+type FieldName = keyof CreateUser;
+const fieldNames: readonly string[] = ["email", "displayName", "role", "password"];
+
+interface AddUserFormProps {
+  /** Creates the user (POST /api/users). */
+  onAdd: (input: CreateUser) => Promise<FormOutcome>;
+}
+
+/** Add user: email, display name, role and an initial password to hand over. */
+export function AddUserForm({ onAdd }: AddUserFormProps) {
+  const {
+    register,
+    handleSubmit,
+    setError,
+    reset,
+    formState: { errors, isSubmitting },
+  } = useForm<z.input<typeof createUserSchema>, unknown, CreateUser>({
+    resolver: zodResolver(createUserSchema),
+    mode: "onTouched",
+    defaultValues: { email: "", displayName: "", role: "viewer", password: "" },
+  });
+
+  const submit = handleSubmit(async (input) => {
+    const outcome = await onAdd(input);
+    if (outcome.ok) {
+      reset();
+      return;
+    }
+    let focused = false;
+    for (const [key, message] of Object.entries(outcome.fieldErrors ?? {})) {
+      if (!fieldNames.includes(key)) continue;
+      setError(key as FieldName, { type: "server", message }, { shouldFocus: !focused });
+      focused = true;
+    }
+    if (!focused && outcome.message) setError("root.server", { type: "server", message: outcome.message });
+  });
+
+  return (
+    <form
+      className={styles.addForm}
+      method="post"
+      noValidate
+      aria-busy={isSubmitting}
+      aria-labelledby="add-user-heading"
+      onSubmit={submit}
+    >
+      <FormField id="add-user-email" label="Email" error={errors.email?.message}>
+        {(control) => (
+          <input
+            {...control}
+            {...register("email")}
+            className={inputClassName}
+            type="email"
+            autoComplete="off"
+            spellCheck={false}
+          />
+        )}
+      </FormField>
+      <FormField id="add-user-display-name" label="Display name" error={errors.displayName?.message}>
+        {(control) => (
+          <input {...control} {...register("displayName")} className={inputClassName} autoComplete="off" />
+        )}
+      </FormField>
+      <FormField
+        id="add-user-role"
+        label="Role"
+        help="Viewers see everything and change nothing."
+        error={errors.role?.message}
+      >
+        {(control) => (
+          <select {...control} {...register("role")} className={inputClassName}>
+            {roles.map((role) => (
+              <option key={role} value={role}>
+                {roleLabel[role]}
+              </option>
+            ))}
+          </select>
+        )}
+      </FormField>
+      <FormField
+        id="add-user-password"
+        label="Initial password"
+        help={`At least ${MIN_PASSWORD_LENGTH} characters. Hand it over in person or over a channel you trust.`}
+        error={errors.password?.message}
+      >
+        {(control) => (
+          <input
+            {...control}
+            {...register("password")}
+            className={inputClassName}
+            type="password"
+            autoComplete="new-password"
+          />
+        )}
+      </FormField>
+      <div className={styles.formError}>
+        <FormError message={errors.root?.server?.message} />
+      </div>
+      <div className={styles.addActions}>
+        <button type="submit" className={buttonClass("primary")} disabled={isSubmitting}>
+          Add user
+        </button>
+      </div>
+    </form>
+  );
+}
