@@ -90,7 +90,6 @@ export type IntegrationList = z.infer<typeof integrationListSchema>;
 
 export const integrationEventKinds = [
   "connected",
-  "connect_failed",
   "tested",
   "updated",
   "secret_replaced",

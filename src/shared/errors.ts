@@ -5,7 +5,6 @@ import { z } from "zod";
  * these; their wording lives in the messages, never in the codes.
  */
 export const verificationErrorCodes = [
-  "invalid_input",
   "invalid_secret",
   "secret_expired",
   "app_not_found",
@@ -33,14 +32,12 @@ export const apiErrorCodes = [
   "unauthorized",
   "forbidden",
   "not_found",
-  "method_not_allowed",
   "conflict",
   "payload_too_large",
   "unsupported_media_type",
   "verification_failed",
   "rate_limited",
   "internal_error",
-  "service_unavailable",
 ] as const;
 export const apiErrorCodeSchema = z.enum(apiErrorCodes);
 export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>;

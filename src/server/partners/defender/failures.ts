@@ -19,7 +19,7 @@ const appPage = (c: FailureContext, blade: string) =>
   `Microsoft Entra admin center → App registrations → the app with Application (client) ID ${c.appId} → ${blade}`;
 
 export function failure(
-  code: Exclude<VerificationErrorCode, "invalid_input" | "secret_unreadable">,
+  code: Exclude<VerificationErrorCode, "secret_unreadable">,
   c: FailureContext,
   detail: FailureDetail,
   extra: {

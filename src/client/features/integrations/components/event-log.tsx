@@ -4,7 +4,6 @@ import styles from "./event-log.module.css";
 
 const kindLabel: Record<IntegrationEvent["kind"], string> = {
   connected: "Connected",
-  connect_failed: "Connect failed",
   tested: "Tested",
   updated: "Updated",
   secret_replaced: "Secret replaced",
