@@ -93,7 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     bodyLimit: 64 * 1024,
     genReqId: () => randomUUID(),
-    trustProxy: env.PATCHBAY_TRUST_PROXY,
+    trustProxy: env.PATCHBAY_TRUST_PROXY ?? false,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: (_error, _request, reply: FastifyReply) => {
       reply.code(400).send({ error: { code: "bad_request", message: "The request URL is malformed." } });
@@ -170,7 +170,7 @@ async function wire(
     sessionIdleMinutes: env.PATCHBAY_SESSION_IDLE_MINUTES,
     sessionMaxHours: env.PATCHBAY_SESSION_MAX_HOURS,
   });
-  await app.register(guardPlugin, { auth });
+  await app.register(guardPlugin, { auth, publicOrigin: env.PATCHBAY_PUBLIC_URL ?? null });
   app.decorate(
     "setupToken",
     await auth.prepareFirstAdmin(
@@ -199,6 +199,7 @@ async function wire(
           executeSql: database.executeSql,
           service,
           intervalMinutes: env.PATCHBAY_RECHECK_MINUTES,
+          maintenance: () => auth.prune(),
           log: app.log,
           ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
         })

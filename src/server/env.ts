@@ -47,11 +47,22 @@ const envSchema = z.object({
   PATCHBAY_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(256).optional(),
   PATCHBAY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   PATCHBAY_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
-  /** Trust X-Forwarded-* from a reverse proxy (so Secure cookies and HSTS follow the client's TLS). */
+  /**
+   * Addresses (or CIDR ranges) of the reverse proxies whose X-Forwarded-* headers are believed, comma-separated.
+   * Only those: trusting any sender would let a client choose the address the audit trail and throttling see.
+   */
   PATCHBAY_TRUST_PROXY: z
-    .enum(["true", "false"], { error: "must be true or false" })
-    .default("false")
-    .transform((v) => v === "true"),
+    .string()
+    .regex(
+      /^[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*$/,
+      "must be proxy addresses or CIDR ranges, e.g. 10.0.0.5,10.1.0.0/16",
+    )
+    .optional(),
+  /** The origin browsers use to reach Patchbay (https://patchbay.example.com); cross-site checks compare with it. */
+  PATCHBAY_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://patchbay.example.com" })
+    .transform((v) => new URL(v).origin)
+    .optional(),
   PATCHBAY_VERIFY_DEADLINE_MS: z.coerce.number().int().min(500).max(300_000).default(30_000),
 });
 

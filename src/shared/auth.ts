@@ -22,6 +22,10 @@ export const roleCapabilities: Record<Role, { manage: boolean; description: stri
   },
 };
 
+/** PostgreSQL text cannot hold U+0000; refusing it here keeps such input a 400, never a database error. */
+export const noNul = (value: string) => !value.includes("\u0000");
+const NUL_MESSAGE = "must not contain a NUL character";
+
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
@@ -42,7 +46,8 @@ export const displayNameSchema = z
   .string({ error: "Display name is required." })
   .trim()
   .min(1, "Display name is required.")
-  .max(100, "Display name must be at most 100 characters.");
+  .max(100, "Display name must be at most 100 characters.")
+  .refine(noNul, `Display name ${NUL_MESSAGE}.`);
 
 export const userSchema = z.object({
   id: z.uuid(),
@@ -151,7 +156,8 @@ export const createApiTokenSchema = z.object({
     .string({ error: "Name is required." })
     .trim()
     .min(1, "Name is required, e.g. “SIEM sync”.")
-    .max(100, "Name must be at most 100 characters."),
+    .max(100, "Name must be at most 100 characters.")
+    .refine(noNul, `Name ${NUL_MESSAGE}.`),
   role: roleSchema,
   expiresInDays: z
     .number({ error: "expiresInDays must be a number of days." })
@@ -220,7 +226,7 @@ export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 /** GET /api/audit query: filters and an opaque cursor from the previous page's `nextCursor`. */
 export const auditQuerySchema = z.object({
-  actor: z.string().trim().max(200).optional(),
+  actor: z.string().trim().max(200).refine(noNul, `actor ${NUL_MESSAGE}.`).optional(),
   action: auditActionSchema.optional(),
   integrationId: z.uuid({ error: "integrationId must be an integration's id." }).optional(),
   from: z.iso

@@ -30,6 +30,8 @@ export async function startRecheckJobs(options: {
   intervalMinutes: number;
   log: FastifyBaseLogger;
   pollingIntervalSeconds?: number;
+  /** Housekeeping run with every sweep (pruning expired sessions and old sign-in failures). */
+  maintenance?: () => Promise<void>;
 }): Promise<RecheckJobs> {
   const { service, log } = options;
   const boss = new PgBoss({ db: { executeSql: options.executeSql }, schema: "pgboss" });
@@ -47,6 +49,7 @@ export async function startRecheckJobs(options: {
   };
 
   await boss.work(SWEEP, async () => {
+    await options.maintenance?.();
     const queued = await sweep();
     if (queued > 0) log.info({ queued }, "scheduled re-checks queued");
   });

@@ -340,7 +340,8 @@ export const integrationNameSchema = z
   .string()
   .trim()
   .min(1, "Name must not be empty; leave it out to use the default.")
-  .max(MAX_NAME_LENGTH, `Name must be at most ${MAX_NAME_LENGTH} characters.`);
+  .max(MAX_NAME_LENGTH, `Name must be at most ${MAX_NAME_LENGTH} characters.`)
+  .refine((v) => !v.includes("\u0000"), "Name must not contain a NUL character.");
 
 export function baseUrlSchema(extraHosts: readonly string[] = []) {
   return z.string({ error: "Base URL is required." }).transform((raw, ctx) => {

@@ -11,6 +11,9 @@ describe("safeNextPath", () => {
     ["https://evil.example/", "/integrations"],
     ["//evil.example/", "/integrations"],
     ["/\\evil.example", "/integrations"],
+    ["/%09/evil.example", "/%09/evil.example"],
+    ["/\t/evil.example", "/integrations"],
+    ["/\n/evil.example", "/integrations"],
     ["/sign-in?next=/users", "/integrations"],
     ["/setup", "/integrations"],
   ])("turns %j into %j", (next, expected) => {

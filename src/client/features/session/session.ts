@@ -10,9 +10,20 @@ export const DEFAULT_PATH = "/integrations";
  * setup page); anything else goes to Integrations.
  */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next?.startsWith("/") || next.startsWith("//") || next.includes("\\")) return DEFAULT_PATH;
-  if (/^\/(sign-in|setup)(?=$|[/?#])/.test(next)) return DEFAULT_PATH;
-  return next;
+  if (!next?.startsWith("/")) return DEFAULT_PATH;
+  // Resolve it the way the browser would (tabs and newlines are stripped, backslashes become slashes) and keep it
+  // only if it stays on this origin.
+  const base = "https://patchbay.invalid";
+  let resolved: URL;
+  try {
+    resolved = new URL(next, base);
+  } catch {
+    return DEFAULT_PATH;
+  }
+  if (resolved.origin !== base) return DEFAULT_PATH;
+  const path = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  if (/^\/(sign-in|setup)(?=$|[/?#])/.test(path)) return DEFAULT_PATH;
+  return path;
 }
 
 /** `/sign-in?next=…`, coming back to `path` (pathname + search) afterwards. */

@@ -77,8 +77,8 @@ function toAuditEvent(row: AuditEventRow): AuditEvent {
 
 const encodeCursor = (id: number) => Buffer.from(`audit:${id}`).toString("base64url");
 function decodeCursor(cursor: string): number {
-  const match = /^audit:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match?.[1]) {
+  const match = /^audit:(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!match?.[1] || !Number.isSafeInteger(Number(match[1]))) {
     throw new AppError(
       400,
       "validation_failed",

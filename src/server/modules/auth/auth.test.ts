@@ -100,7 +100,7 @@ describe("sessions", () => {
   });
 
   it("marks the cookie Secure and sends HSTS when the request came over TLS (through a trusted proxy)", async () => {
-    const proxied = await createTestApp({ PATCHBAY_TRUST_PROXY: "true" });
+    const proxied = await createTestApp({ PATCHBAY_TRUST_PROXY: "127.0.0.1" });
     try {
       const response = await proxied.app.inject({
         method: "POST",
@@ -108,7 +108,7 @@ describe("sessions", () => {
         payload: TEST_ADMIN,
         headers: { "x-forwarded-proto": "https" },
       });
-      expect(response.cookies.find((c) => c.name === SESSION_COOKIE)?.secure).toBe(true);
+      expect(response.cookies.find((c) => c.name === `__Host-${SESSION_COOKIE}`)?.secure).toBe(true);
       expect(response.headers["strict-transport-security"]).toMatch(/max-age=\d+/);
     } finally {
       await proxied.app.close();
@@ -178,8 +178,52 @@ describe("sessions", () => {
     });
     expect(blocked.statusCode).toBe(429);
     expect(errorOf(blocked.body).message).toMatch(
-      /Too many failed sign-ins for this account\. Wait 15 minutes/,
+      /Too many failed sign-ins for this account from this address\. Wait 15 minutes/,
     );
+    // A stranger's failures do not lock the owner out from their own address.
+    const owner = await t.app.inject({
+      method: "POST",
+      url: "/api/session",
+      payload: { email, password: "the right password" },
+      remoteAddress: "10.20.30.40",
+    });
+    expect(owner.statusCode).toBe(200);
+  });
+
+  it("counts a parallel burst of guesses: it cannot slip past the limit", async () => {
+    const email = "burst@patchbay.test";
+    const attempts = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        t.app.inject({
+          method: "POST",
+          url: "/api/session",
+          payload: { email, password: "a wrong guess!!" },
+          remoteAddress: "10.1.1.1",
+        }),
+      ),
+    );
+    const codes = attempts.map((a) => a.statusCode);
+    expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(7);
+  });
+
+  it("believes X-Forwarded-For only from the configured proxies", async () => {
+    const proxied = await createTestApp({ PATCHBAY_TRUST_PROXY: "127.0.0.1" });
+    try {
+      await proxied.app.inject({
+        method: "POST",
+        url: "/api/session",
+        payload: { email: "spoof@patchbay.test", password: "whatever password" },
+        remoteAddress: "10.9.9.9",
+        headers: { "x-forwarded-for": "1.2.3.4" },
+      });
+      const page = auditPageSchema.parse(
+        (await proxied.inject({ method: "GET", url: "/api/audit?action=session.sign_in_failed" })).json(),
+      );
+      expect(page.events[0]?.sourceIp).toBe("10.9.9.9");
+    } finally {
+      await proxied.app.close();
+    }
   });
 });
 
@@ -301,6 +345,31 @@ describe("API tokens", () => {
     });
     expect(response.statusCode).toBe(401);
     expect(errorOf(response.body).message).toContain("invalid, expired or revoked");
+  });
+
+  it("cannot manage users or mint tokens: that needs a person signed in", async () => {
+    const { secret } = await createToken("admin");
+    const headers = { authorization: `Bearer ${secret}` };
+    const mint = await t.app.inject({
+      method: "POST",
+      url: "/api/tokens",
+      headers,
+      payload: { name: "successor", role: "admin" },
+    });
+    expect(mint.statusCode).toBe(403);
+    expect(errorOf(mint.body).message).toContain("not an API token");
+    const addUser = await t.app.inject({
+      method: "POST",
+      url: "/api/users",
+      headers,
+      payload: {
+        email: "sneaky@patchbay.test",
+        displayName: "S",
+        role: "admin",
+        password: "sneaky password 1",
+      },
+    });
+    expect(addUser.statusCode).toBe(403);
   });
 
   it("rejects made-up and malformed tokens with 401", async () => {
@@ -483,6 +552,18 @@ describe("the audit trail", () => {
       (await t.inject({ method: "GET", url: "/api/audit?from=2999-01-01T00:00:00Z" })).json(),
     );
     expect(future.events).toEqual([]);
+  });
+
+  it("answers 400, never 500, to a forged cursor or a NUL in a filter", async () => {
+    const huge = Buffer.from("audit:99999999999999999999").toString("base64url");
+    expect((await t.inject({ method: "GET", url: `/api/audit?cursor=${huge}` })).statusCode).toBe(400);
+    expect((await t.inject({ method: "GET", url: "/api/audit?actor=%00" })).statusCode).toBe(400);
+    const nulName = await t.inject({
+      method: "POST",
+      url: "/api/tokens",
+      payload: { name: "a\u0000b", role: "viewer" },
+    });
+    expect(nulName.statusCode).toBe(400);
   });
 
   it("explains bad filters with a 400 naming them", async () => {

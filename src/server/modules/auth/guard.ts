@@ -18,6 +18,11 @@ export type AccessLevel = "public" | "viewer" | "admin";
 declare module "fastify" {
   interface FastifyContextConfig {
     auth?: AccessLevel;
+    /**
+     * Only a signed-in person may do this, not an API token: managing users and tokens with a token would let a
+     * leaked, short-lived token mint itself successors or take over its owner's account.
+     */
+    sessionOnly?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -45,10 +50,16 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-function assertSameOrigin(request: FastifyRequest) {
+/** The session cookie's name: `__Host-` over TLS, so a sibling subdomain cannot plant one. */
+export function sessionCookieName(request: FastifyRequest): string {
+  return request.protocol === "https" ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
+
+function assertSameOrigin(request: FastifyRequest, publicOrigin: string | null) {
   const origin = request.headers.origin;
   const site = request.headers["sec-fetch-site"];
-  const expected = `${request.protocol}://${request.host}`;
+  // Without a configured public origin the Host header is all there is; with one, a rebinding page fails here.
+  const expected = publicOrigin ?? `${request.protocol}://${request.host}`;
   if (typeof origin === "string") {
     if (origin !== expected) {
       throw new AppError(
@@ -66,8 +77,11 @@ function assertSameOrigin(request: FastifyRequest) {
   }
 }
 
-async function guardPlugin(app: FastifyInstance, options: { auth: AuthService }) {
-  const { auth } = options;
+async function guardPlugin(
+  app: FastifyInstance,
+  options: { auth: AuthService; publicOrigin: string | null },
+) {
+  const { auth, publicOrigin } = options;
   app.decorateRequest("principal", null);
   app.decorate("apiRoutes", []);
 
@@ -86,7 +100,7 @@ async function guardPlugin(app: FastifyInstance, options: { auth: AuthService })
     const mutating = !SAFE_METHODS.has(request.method);
     if (level === "public") {
       // Sign-in and setup set a cookie: refuse them cross-site too (login CSRF).
-      if (mutating) assertSameOrigin(request);
+      if (mutating) assertSameOrigin(request, publicOrigin);
       return;
     }
 
@@ -102,7 +116,7 @@ async function guardPlugin(app: FastifyInstance, options: { auth: AuthService })
         );
       }
     } else {
-      const cookie = request.cookies[SESSION_COOKIE];
+      const cookie = request.cookies[sessionCookieName(request)];
       principal = cookie ? await auth.authenticateSession(cookie) : null;
       if (principal === null) {
         throw new AppError(
@@ -112,7 +126,7 @@ async function guardPlugin(app: FastifyInstance, options: { auth: AuthService })
         );
       }
       if (mutating) {
-        assertSameOrigin(request);
+        assertSameOrigin(request, publicOrigin);
         const presented = request.headers[CSRF_HEADER];
         if (
           principal.via.kind !== "session" ||
@@ -125,6 +139,13 @@ async function guardPlugin(app: FastifyInstance, options: { auth: AuthService })
           );
         }
       }
+    }
+    if (request.routeOptions.config.sessionOnly && principal.via.kind !== "session") {
+      throw new AppError(
+        403,
+        "forbidden",
+        "Managing users and API tokens needs a person signed in to Patchbay, not an API token.",
+      );
     }
     if (level === "admin" && principal.role !== "admin") {
       throw new AppError(

@@ -8,7 +8,6 @@ import {
   createdApiTokenSchema,
   createUserSchema,
   resetPasswordSchema,
-  SESSION_COOKIE,
   sessionSchema,
   setupSchema,
   setupStatusSchema,
@@ -18,7 +17,7 @@ import {
   userSchema,
 } from "../../../shared/auth";
 import { parseInput } from "../../lib/app-error";
-import { principalOf, requestMeta } from "./guard";
+import { principalOf, requestMeta, sessionCookieName } from "./guard";
 import type { AuthService } from "./service";
 
 const idParams = z.object({ id: z.string() });
@@ -28,7 +27,7 @@ export function authRoutes(
   options: { sessionMaxHours: number; mutationLimit: { max: number; timeWindow: number } },
 ) {
   const setCookie = (request: FastifyRequest, reply: FastifyReply, value: string) =>
-    reply.setCookie(SESSION_COOKIE, value, {
+    reply.setCookie(sessionCookieName(request), value, {
       httpOnly: true,
       sameSite: "lax",
       secure: request.protocol === "https",
@@ -39,7 +38,7 @@ export function authRoutes(
     max: Math.min(options.mutationLimit.max, 30),
     timeWindow: options.mutationLimit.timeWindow,
   };
-  const admin = { auth: "admin" as const, rateLimit: options.mutationLimit };
+  const admin = { auth: "admin" as const, rateLimit: options.mutationLimit, sessionOnly: true };
 
   return async function routes(fastify: FastifyInstance) {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -72,7 +71,7 @@ export function authRoutes(
           input.email,
           input.password,
           requestMeta(request),
-          request.cookies[SESSION_COOKIE],
+          request.cookies[sessionCookieName(request)],
         );
         setCookie(request, reply, started.cookieValue);
         return started.session;
@@ -85,7 +84,7 @@ export function authRoutes(
     );
     app.delete("/api/session", { config: { auth: "viewer" } }, async (request, reply) => {
       await auth.signOut(principalOf(request), requestMeta(request));
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      reply.clearCookie(sessionCookieName(request), { path: "/" });
       return reply.status(204).send();
     });
 

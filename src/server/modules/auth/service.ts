@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { and, count, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, inArray, isNull, like, lt, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
   API_TOKEN_PREFIX,
@@ -51,8 +51,15 @@ export interface AuthOptions {
 }
 
 const THROTTLE_WINDOW_MINUTES = 15;
-const MAX_FAILURES_PER_ACCOUNT = 5;
-const MAX_FAILURES_PER_ADDRESS = 20;
+/**
+ * Attempts allowed per window. The tight limit is per account *and* address, so a stranger cannot lock an admin
+ * out; the looser account-wide and address-wide limits stop distributed guessing and password spraying.
+ */
+const THROTTLE_LIMITS = [
+  { scope: "account-address", max: 5, who: "for this account from this address" },
+  { scope: "account", max: 25, who: "for this account" },
+  { scope: "address", max: 20, who: "from this address" },
+] as const;
 const SETUP_LINK_MINUTES = 60;
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -101,6 +108,12 @@ export function createAuthService(db: Database, options: AuthOptions) {
     return row;
   }
 
+  const throttleKeys = (email: string, ip: string) => ({
+    "account-address": `account-address:${email}|${ip}`,
+    account: `account:${email}`,
+    address: `address:${ip}`,
+  });
+
   async function recentFailures(key: string, since: Date) {
     const [row] = await db
       .select({ n: count() })
@@ -148,6 +161,18 @@ export function createAuthService(db: Database, options: AuthOptions) {
         .set({ revokedAt: now })
         .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
     }
+  }
+
+  /** An admin's reset or reactivation lifts the sign-in throttle of that account. */
+  async function clearThrottle(tx: Pick<Database, "delete">, email: string) {
+    await tx
+      .delete(signInFailures)
+      .where(
+        or(
+          eq(signInFailures.key, `account:${email}`),
+          like(signInFailures.key, `account-address:${email.replace(/[\\%_]/g, "\\$&")}|%`),
+        ),
+      );
   }
 
   async function toApiToken(row: ApiTokenRow): Promise<ApiToken> {
@@ -294,36 +319,41 @@ export function createAuthService(db: Database, options: AuthOptions) {
 
     async signIn(email: string, password: string, meta: RequestMeta, previousCookie: string | undefined) {
       const since = new Date(Date.now() - THROTTLE_WINDOW_MINUTES * 60_000);
-      const accountKey = `account:${email}`;
-      const addressKey = `address:${meta.ip}`;
-      const throttled = async (who: string) => {
-        await recordAudit(db, [
-          {
-            action: "session.sign_in_failed",
-            outcome: "failure",
-            actor: { type: "anonymous", id: null, name: email, ...meta },
-            message: `Sign-in refused: too many failed attempts ${who}.`,
-          },
-        ]);
-        return new AppError(
-          429,
-          "rate_limited",
-          `Too many failed sign-ins ${who}. Wait ${THROTTLE_WINDOW_MINUTES} minutes and try again, or ask an admin to reset the password.`,
+      const keys = throttleKeys(email, meta.ip);
+      // Count this attempt before the (slow) password check: parallel guesses all see each other, so a burst
+      // cannot slip past the limit. A success removes its own rows again.
+      const attempt = await db
+        .insert(signInFailures)
+        .values(Object.values(keys).map((key) => ({ key, at: new Date() })))
+        .returning({ id: signInFailures.id });
+      const forgetAttempt = () =>
+        db.delete(signInFailures).where(
+          inArray(
+            signInFailures.id,
+            attempt.map((a) => a.id),
+          ),
         );
-      };
-      if ((await recentFailures(accountKey, since)) >= MAX_FAILURES_PER_ACCOUNT)
-        throw await throttled("for this account");
-      if ((await recentFailures(addressKey, since)) >= MAX_FAILURES_PER_ADDRESS)
-        throw await throttled("from this address");
+      for (const limit of THROTTLE_LIMITS) {
+        if ((await recentFailures(keys[limit.scope], since)) > limit.max) {
+          await recordAudit(db, [
+            {
+              action: "session.sign_in_failed",
+              outcome: "failure",
+              actor: { type: "anonymous", id: null, name: email, ...meta },
+              message: `Sign-in refused: too many failed attempts ${limit.who}.`,
+            },
+          ]);
+          throw new AppError(
+            429,
+            "rate_limited",
+            `Too many failed sign-ins ${limit.who}. Wait ${THROTTLE_WINDOW_MINUTES} minutes and try again, or ask an admin to reset the password.`,
+          );
+        }
+      }
 
       const user = await userByEmail(email);
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash));
       if (!user || !ok || !user.active) {
-        const now = new Date();
-        await db.insert(signInFailures).values([
-          { key: accountKey, at: now },
-          { key: addressKey, at: now },
-        ]);
         await recordAudit(db, [
           {
             action: "session.sign_in_failed",
@@ -347,7 +377,10 @@ export function createAuthService(db: Database, options: AuthOptions) {
           .set({ revokedAt: new Date() })
           .where(eq(sessions.tokenHash, sha256(previousCookie)));
       }
-      await db.delete(signInFailures).where(eq(signInFailures.key, accountKey));
+      await forgetAttempt();
+      await db
+        .delete(signInFailures)
+        .where(inArray(signInFailures.key, [keys["account-address"], keys.account]));
       const started = await startSession(user, meta);
       await recordAudit(db, [
         {
@@ -559,16 +592,19 @@ export function createAuthService(db: Database, options: AuthOptions) {
     },
 
     async updateUser(principal: Principal, id: string, input: UpdateUser, meta: RequestMeta): Promise<User> {
-      const target = await userById(id);
+      await userById(id);
       const now = new Date();
-      const next = {
-        displayName: input.displayName ?? target.displayName,
-        role: input.role ?? target.role,
-        active: input.active ?? target.active,
-      };
       const updated = await db.transaction(async (tx) => {
-        // Serialise admin changes so two concurrent demotions cannot remove the last admin.
+        // Serialise user changes so two concurrent demotions cannot remove the last admin, and read the row under
+        // the lock so a concurrent change is never written back from a stale copy.
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext('patchbay-admins'))`);
+        const [target] = await tx.select().from(users).where(eq(users.id, id)).for("update");
+        if (!target) throw new AppError(404, "not_found", "No user has this id. Reload the list.");
+        const next = {
+          displayName: input.displayName ?? target.displayName,
+          role: input.role ?? target.role,
+          active: input.active ?? target.active,
+        };
         const losesAdmin =
           target.role === "admin" && target.active && (next.role !== "admin" || !next.active);
         if (losesAdmin) {
@@ -591,6 +627,7 @@ export function createAuthService(db: Database, options: AuthOptions) {
           .returning();
         const deactivated = target.active && !next.active;
         if (deactivated) await revokeAccess(tx, id, now, true);
+        if (!target.active && next.active) await clearThrottle(tx, target.email);
         const before = { displayName: target.displayName, role: target.role, active: target.active };
         await recordAudit(tx, [
           {
@@ -620,16 +657,27 @@ export function createAuthService(db: Database, options: AuthOptions) {
       const passwordHash = await hashPassword(password);
       await db.transaction(async (tx) => {
         await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id));
-        await revokeAccess(tx, id, now, false);
+        // A reset is what an admin does after a compromise: end everything the old password could have made.
+        await revokeAccess(tx, id, now, true);
+        await clearThrottle(tx, target.email);
         await recordAudit(tx, [
           {
             action: "user.password_reset",
             actor: actorOf(principal, meta),
             target: { type: "user", id },
-            message: `Password of ${target.email} reset; their sessions were ended.`,
+            message: `Password of ${target.email} reset; their sessions and API tokens were revoked.`,
           },
         ]);
       });
+    },
+
+    /** Delete what no longer matters: old sign-in failures, and sessions ended more than a day ago. */
+    async prune(now = new Date()): Promise<void> {
+      await db
+        .delete(signInFailures)
+        .where(lt(signInFailures.at, new Date(now.getTime() - THROTTLE_WINDOW_MINUTES * 60_000)));
+      const dayAgo = new Date(now.getTime() - 86_400_000);
+      await db.delete(sessions).where(or(lt(sessions.expiresAt, dayAgo), lt(sessions.revokedAt, dayAgo)));
     },
   };
 }

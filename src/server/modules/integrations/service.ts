@@ -213,8 +213,20 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
 
     async connect(body: unknown, actor: Actor): Promise<Integration> {
       const input = parseInput(connectSchema, body);
+      const refuseAsConflict = async (existing: IntegrationRow) => {
+        await repo.audit([
+          {
+            action: "integration.connect_failed",
+            outcome: "failure",
+            actor,
+            target: { type: "integration", id: existing.id },
+            message: `Connect refused: “${existing.name}” already connects tenant ${input.tenantId} with App ID ${input.appId}.`,
+          },
+        ]);
+        return conflict(existing);
+      };
       const existing = await repo.findActive(input.partner, input.tenantId, input.appId);
-      if (existing) throw conflict(existing);
+      if (existing) throw await refuseAsConflict(existing);
 
       const report = await deps.verify(input);
       if (!report.ok) {
@@ -293,7 +305,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       } catch (error) {
         if (!isActiveConnectionConflict(error)) throw error;
         const winner = await repo.findActive(input.partner, input.tenantId, input.appId);
-        throw winner ? conflict(winner) : error;
+        throw winner ? await refuseAsConflict(winner) : error;
       }
     },
 
