@@ -1,5 +1,5 @@
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import { type MouseEvent, type ReactNode, useState } from "react";
+import { type MouseEvent, type ReactNode, type RefObject, useRef, useState } from "react";
 import { errorMessage } from "../lib/api-client";
 import { type ButtonVariant, buttonClass } from "./button";
 import styles from "./dialog.module.css";
@@ -19,6 +19,8 @@ interface ConfirmDialogProps {
   confirmVariant?: ButtonVariant;
   /** Does it; the dialog stays open (showing the error) if this rejects. */
   onConfirm: () => Promise<void>;
+  /** Where focus goes when the dialog closes after its trigger has gone (e.g. confirming removed it). */
+  fallbackFocus?: RefObject<HTMLElement | null> | undefined;
 }
 
 /** An action behind a confirmation that names its effect. */
@@ -32,7 +34,9 @@ export function ConfirmDialog({
   confirmLabel,
   confirmVariant = "dangerSolid",
   onConfirm,
+  fallbackFocus,
 }: ConfirmDialogProps) {
+  const triggerRef = useRef<HTMLButtonElement>(null);
   const [open, setOpen] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -60,12 +64,24 @@ export function ConfirmDialog({
         setError(null);
       }}
     >
-      <AlertDialog.Trigger className={buttonClass(triggerVariant, triggerSize)} aria-label={triggerLabel}>
+      <AlertDialog.Trigger
+        ref={triggerRef}
+        className={buttonClass(triggerVariant, triggerSize)}
+        aria-label={triggerLabel}
+      >
         {trigger}
       </AlertDialog.Trigger>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className={styles.overlay} />
-        <AlertDialog.Content className={styles.content}>
+        <AlertDialog.Content
+          className={styles.content}
+          onCloseAutoFocus={(event) => {
+            if (!triggerRef.current?.isConnected && fallbackFocus?.current) {
+              event.preventDefault();
+              fallbackFocus.current.focus();
+            }
+          }}
+        >
           <AlertDialog.Title className={styles.title}>{title}</AlertDialog.Title>
           <AlertDialog.Description className={styles.description}>{description}</AlertDialog.Description>
           {error ? (

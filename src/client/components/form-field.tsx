@@ -1,5 +1,5 @@
 import { TriangleAlert } from "lucide-react";
-import type { ReactNode } from "react";
+import type { ComponentProps, ReactNode } from "react";
 import styles from "./form-field.module.css";
 
 /** Props a form control needs so its label, help, error and warning are announced with it. */
@@ -65,3 +65,27 @@ export function FormField({ id, label, help, error, warning, optional = false, c
 /** Class names for text inputs and selects inside a `FormField`. */
 export const inputClassName = styles.input;
 export const monoInputClassName = `${styles.input} ${styles.mono}`;
+
+type TextFieldProps = Omit<FormFieldProps, "children"> &
+  Omit<ComponentProps<"input">, "id" | "className" | "children"> & {
+    /** Monospace, for identifiers and URLs. */
+    mono?: boolean;
+  };
+
+/** A `FormField` holding a text input (text, email, password, search, date…); the rest of the props go to the input. */
+export function TextField({
+  id,
+  label,
+  help,
+  error,
+  warning,
+  optional,
+  mono = false,
+  ...input
+}: TextFieldProps) {
+  return (
+    <FormField id={id} label={label} help={help} error={error} warning={warning} optional={optional}>
+      {(control) => <input {...input} {...control} className={mono ? monoInputClassName : inputClassName} />}
+    </FormField>
+  );
+}

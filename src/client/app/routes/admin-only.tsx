@@ -1,7 +1,6 @@
-import { Link } from "react-router";
-import { buttonClass } from "../../components/button";
 import { ReadOnlyNotice } from "../../components/read-only-notice";
 import { useCapabilities } from "../../features/session/session";
+import { GoToIntegrations } from "./go-to-integrations";
 import styles from "./page.module.css";
 
 /** What a viewer sees on an admin-only page: why, and where to go instead. */
@@ -11,11 +10,7 @@ export function AdminOnly({ what }: { what: string }) {
     <div className={styles.intro}>
       <ReadOnlyNotice reason={readOnlyReason ?? "Only admins can do this. Ask an admin."} />
       <p>{what} is for admins only. You can still see every integration and the audit log.</p>
-      <p>
-        <Link to="/integrations" className={buttonClass("primary")}>
-          Go to Integrations
-        </Link>
-      </p>
+      <GoToIntegrations />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import { useSearchParams } from "react-router";
 import { buttonClass } from "../../components/button";
 import { Loading } from "../../components/loading";
+import panelStyles from "../../components/panel.module.css";
 import { QueryError } from "../../components/query-error";
 import { Spinner } from "../../components/spinner";
 import { auditEventsQuery } from "../../features/audit/api/queries";
@@ -98,7 +99,7 @@ export function AuditPage() {
           when, from where, and what changed. Secrets are never recorded.
         </p>
       </div>
-      <section className={styles.section} aria-labelledby="audit-filters-heading">
+      <section className={panelStyles.panel} aria-labelledby="audit-filters-heading">
         <h2 id="audit-filters-heading">Filters</h2>
         <AuditFiltersForm
           key={filterKey}
@@ -107,7 +108,7 @@ export function AuditPage() {
           onApply={(next) => setSearchParams(filtersToSearchParams(next))}
         />
       </section>
-      <section className={styles.section} aria-labelledby="audit-events-heading">
+      <section className={panelStyles.panel} aria-labelledby="audit-events-heading">
         <h2 id="audit-events-heading">Events</h2>
         <AuditEvents filters={filters} integrationNames={integrationNames} />
       </section>

@@ -1,7 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { ArrowLeft } from "lucide-react";
 import { Link, useParams, useSearchParams } from "react-router";
-import { buttonClass } from "../../components/button";
 import { Loading } from "../../components/loading";
 import { QueryError } from "../../components/query-error";
 import { ReadOnlyNotice } from "../../components/read-only-notice";
@@ -10,6 +9,7 @@ import type { ConnectFormInitialValues } from "../../features/integrations/compo
 import { ConnectPanel } from "../../features/integrations/components/connect-panel";
 import { SetupGuide } from "../../features/integrations/components/setup-guide";
 import { useCapabilities } from "../../features/session/session";
+import { GoToIntegrations } from "./go-to-integrations";
 import { NotFoundPage } from "./not-found-page";
 import styles from "./page.module.css";
 
@@ -38,31 +38,6 @@ export function ConnectPage() {
   const partner = partners.data.find((entry) => entry.id === partnerId);
   if (!partner) return <NotFoundPage />;
 
-  if (readOnlyReason !== undefined) {
-    return (
-      <div className={styles.page}>
-        <title>{`Connect ${partner.name} · Patchbay`}</title>
-        <Link to="/integrations" className={styles.back}>
-          <ArrowLeft size={16} aria-hidden="true" />
-          All integrations
-        </Link>
-        <div className={styles.intro}>
-          <h1>Connect {partner.name}</h1>
-          <ReadOnlyNotice reason={readOnlyReason} />
-          <p>
-            Connecting stores credentials that can read this tenant's alerts and devices, so only admins can
-            do it. You can still see every integration, its status and its events.
-          </p>
-          <p>
-            <Link to="/integrations" className={buttonClass("primary")}>
-              Go to Integrations
-            </Link>
-          </p>
-        </div>
-      </div>
-    );
-  }
-
   return (
     <div className={styles.page}>
       <title>{`Connect ${partner.name} · Patchbay`}</title>
@@ -70,17 +45,31 @@ export function ConnectPage() {
         <ArrowLeft size={16} aria-hidden="true" />
         All integrations
       </Link>
-      <div className={styles.intro}>
-        <h1>Connect {partner.name}</h1>
-        <p className={styles.muted}>
-          Paste the values of the Microsoft Entra app registration you created for Patchbay. The setup guide
-          beside the form shows where to find each one.
-        </p>
-      </div>
-      <div className={styles.connectLayout}>
-        <ConnectPanel partner={partner} initialValues={initialValuesFrom(searchParams)} />
-        <SetupGuide partner={partner} />
-      </div>
+      {readOnlyReason !== undefined ? (
+        <div className={styles.intro}>
+          <h1>Connect {partner.name}</h1>
+          <ReadOnlyNotice reason={readOnlyReason} />
+          <p>
+            Connecting stores credentials that can read this tenant's alerts and devices, so only admins can
+            do it. You can still see every integration, its status and its events.
+          </p>
+          <GoToIntegrations />
+        </div>
+      ) : (
+        <>
+          <div className={styles.intro}>
+            <h1>Connect {partner.name}</h1>
+            <p className={styles.muted}>
+              Paste the values of the Microsoft Entra app registration you created for Patchbay. The setup
+              guide beside the form shows where to find each one.
+            </p>
+          </div>
+          <div className={styles.connectLayout}>
+            <ConnectPanel partner={partner} initialValues={initialValuesFrom(searchParams)} />
+            <SetupGuide partner={partner} />
+          </div>
+        </>
+      )}
     </div>
   );
 }

@@ -1,12 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
-import { Link, useParams } from "react-router";
-import { buttonClass } from "../../components/button";
+import { useParams } from "react-router";
 import { Loading } from "../../components/loading";
 import { QueryError } from "../../components/query-error";
 import { integrationQuery, partnersQuery } from "../../features/integrations/api/queries";
 import { IntegrationDetail } from "../../features/integrations/components/integration-detail";
 import { useCapabilities } from "../../features/session/session";
 import { ApiRequestError } from "../../lib/api-client";
+import { GoToIntegrations } from "./go-to-integrations";
 import styles from "./page.module.css";
 
 function IntegrationNotFound() {
@@ -17,11 +17,7 @@ function IntegrationNotFound() {
       <p>
         No integration has this address. It may have been mistyped; disconnected integrations stay listed.
       </p>
-      <p>
-        <Link to="/integrations" className={buttonClass("primary")}>
-          Go to Integrations
-        </Link>
-      </p>
+      <GoToIntegrations />
     </div>
   );
 }

@@ -1,5 +1,4 @@
-import { Link } from "react-router";
-import { buttonClass } from "../../components/button";
+import { GoToIntegrations } from "./go-to-integrations";
 import styles from "./page.module.css";
 
 export function NotFoundPage() {
@@ -8,11 +7,7 @@ export function NotFoundPage() {
       <title>Page not found · Patchbay</title>
       <h1>Page not found</h1>
       <p>There is nothing at this address. Check the link, or start from the list of integrations.</p>
-      <p>
-        <Link to="/integrations" className={buttonClass("primary")}>
-          Go to Integrations
-        </Link>
-      </p>
+      <GoToIntegrations />
     </div>
   );
 }

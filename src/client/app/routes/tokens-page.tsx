@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { ApiToken, CreateApiToken, Role } from "../../../shared/auth";
 import { Loading } from "../../components/loading";
+import panelStyles from "../../components/panel.module.css";
 import { QueryError } from "../../components/query-error";
 import { useToast } from "../../components/toaster";
 import { useSession } from "../../features/session/session";
@@ -41,11 +42,11 @@ function TokensContent({ role }: { role: Role }) {
 
   return (
     <>
-      <section className={styles.section} aria-labelledby="create-token-heading">
+      <section className={panelStyles.panel} aria-labelledby="create-token-heading">
         <h2 id="create-token-heading">Create token</h2>
         <CreateTokenSection maxRole={role} onCreate={create} />
       </section>
-      <section className={styles.section} aria-labelledby="tokens-heading">
+      <section className={panelStyles.panel} aria-labelledby="tokens-heading">
         <h2 id="tokens-heading">Tokens</h2>
         {tokens.isPending ? <Loading what="API tokens" /> : null}
         {tokens.isError ? (

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { CreateUser, Role, User } from "../../../shared/auth";
 import { Loading } from "../../components/loading";
+import panelStyles from "../../components/panel.module.css";
 import { QueryError } from "../../components/query-error";
 import { useToast } from "../../components/toaster";
 import { useSession } from "../../features/session/session";
@@ -74,7 +75,7 @@ function UsersContent({ currentUserId }: { currentUserId: string }) {
 
   return (
     <>
-      <section className={styles.section} aria-labelledby="users-heading">
+      <section className={panelStyles.panel} aria-labelledby="users-heading">
         <h2 id="users-heading">People with access</h2>
         {users.isPending ? <Loading what="users" /> : null}
         {users.isError ? (
@@ -91,7 +92,7 @@ function UsersContent({ currentUserId }: { currentUserId: string }) {
           />
         ) : null}
       </section>
-      <section className={styles.section} aria-labelledby="add-user-heading">
+      <section className={panelStyles.panel} aria-labelledby="add-user-heading">
         <h2 id="add-user-heading">Add user</h2>
         <AddUserForm onAdd={add} />
       </section>

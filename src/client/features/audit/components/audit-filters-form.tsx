@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { type AuditAction, auditActionSchema, auditActions } from "../../../../shared/auth";
 import { buttonClass } from "../../../components/button";
-import { FormField, inputClassName } from "../../../components/form-field";
+import { FormField, inputClassName, TextField } from "../../../components/form-field";
 import { actionLabel } from "../action-labels";
 import { type AuditFilters, isoToLocalInput, localInputToIso } from "../audit-filters";
 import styles from "./audit.module.css";
@@ -72,17 +72,14 @@ export function AuditFiltersForm({ filters, integrations, onApply }: AuditFilter
 
   return (
     <form className={styles.filters} aria-label="Filter the audit log" onSubmit={apply}>
-      <FormField id="audit-actor" label="Actor" help="Part of a name, email or token name.">
-        {(control) => (
-          <input
-            {...control}
-            className={inputClassName}
-            type="search"
-            value={draft.actor}
-            onChange={(event) => set("actor", event.currentTarget.value)}
-          />
-        )}
-      </FormField>
+      <TextField
+        id="audit-actor"
+        label="Actor"
+        help="Part of a name, email or token name."
+        type="search"
+        value={draft.actor}
+        onChange={(event) => set("actor", event.currentTarget.value)}
+      />
       <FormField id="audit-action" label="Action">
         {(control) => (
           <select
@@ -117,28 +114,23 @@ export function AuditFiltersForm({ filters, integrations, onApply }: AuditFilter
           </select>
         )}
       </FormField>
-      <FormField id="audit-from" label="From" help="Your local time.">
-        {(control) => (
-          <input
-            {...control}
-            className={inputClassName}
-            type="datetime-local"
-            value={draft.from}
-            onChange={(event) => set("from", event.currentTarget.value)}
-          />
-        )}
-      </FormField>
-      <FormField id="audit-to" label="To" help="Your local time." error={rangeError}>
-        {(control) => (
-          <input
-            {...control}
-            className={inputClassName}
-            type="datetime-local"
-            value={draft.to}
-            onChange={(event) => set("to", event.currentTarget.value)}
-          />
-        )}
-      </FormField>
+      <TextField
+        id="audit-from"
+        label="From"
+        help="Your local time."
+        type="datetime-local"
+        value={draft.from}
+        onChange={(event) => set("from", event.currentTarget.value)}
+      />
+      <TextField
+        id="audit-to"
+        label="To"
+        help="Your local time."
+        error={rangeError}
+        type="datetime-local"
+        value={draft.to}
+        onChange={(event) => set("to", event.currentTarget.value)}
+      />
       <div className={styles.filterActions}>
         <button type="submit" className={buttonClass("primary")}>
           Apply filters

@@ -99,61 +99,50 @@ interface AuditTableProps {
 /** Audit events, newest first: who did what to what, from where, whether it worked, and what changed. */
 export function AuditTable({ events, labelledBy, integrationNames }: AuditTableProps) {
   return (
-    <DataTable labelledBy={labelledBy}>
-      <thead>
-        <tr>
-          <th scope="col">Time</th>
-          <th scope="col">Actor</th>
-          <th scope="col">Action</th>
-          <th scope="col">Outcome</th>
-          <th scope="col">Target</th>
-          <th scope="col">Source address</th>
-          <th scope="col">Message</th>
-          <th scope="col">Changes</th>
+    <DataTable
+      labelledBy={labelledBy}
+      columns={["Time", "Actor", "Action", "Outcome", "Target", "Source address", "Message", "Changes"]}
+    >
+      {events.map((event) => (
+        <tr key={event.id}>
+          <td className={tableStyles.nowrap}>
+            <time dateTime={event.at}>{formatAbsolute(event.at)}</time>
+          </td>
+          <td>{event.actor.name}</td>
+          <td className={styles.action}>
+            {actionLabel[event.action]}
+            <code className={styles.actionCode}>{event.action}</code>
+          </td>
+          <td>
+            {event.outcome === "success" ? (
+              <span className={`${styles.outcome} ${styles.success}`}>
+                <CircleCheck size={14} aria-hidden="true" />
+                Success
+              </span>
+            ) : (
+              <span className={`${styles.outcome} ${styles.failure}`}>
+                <CircleX size={14} aria-hidden="true" />
+                Failure
+              </span>
+            )}
+          </td>
+          <td>
+            <Target event={event} integrationNames={integrationNames} />
+          </td>
+          <td>
+            {event.sourceIp ? <code>{event.sourceIp}</code> : <span className={tableStyles.muted}>—</span>}
+            {event.userAgent ? (
+              <span className={styles.userAgent} title={event.userAgent}>
+                {event.userAgent}
+              </span>
+            ) : null}
+          </td>
+          <td>{event.message}</td>
+          <td>
+            <Changes event={event} />
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {events.map((event) => (
-          <tr key={event.id}>
-            <td className={tableStyles.nowrap}>
-              <time dateTime={event.at}>{formatAbsolute(event.at)}</time>
-            </td>
-            <td>{event.actor.name}</td>
-            <td className={styles.action}>
-              {actionLabel[event.action]}
-              <code className={styles.actionCode}>{event.action}</code>
-            </td>
-            <td>
-              {event.outcome === "success" ? (
-                <span className={`${styles.outcome} ${styles.success}`}>
-                  <CircleCheck size={14} aria-hidden="true" />
-                  Success
-                </span>
-              ) : (
-                <span className={`${styles.outcome} ${styles.failure}`}>
-                  <CircleX size={14} aria-hidden="true" />
-                  Failure
-                </span>
-              )}
-            </td>
-            <td>
-              <Target event={event} integrationNames={integrationNames} />
-            </td>
-            <td>
-              {event.sourceIp ? <code>{event.sourceIp}</code> : <span className={tableStyles.muted}>—</span>}
-              {event.userAgent ? (
-                <span className={styles.userAgent} title={event.userAgent}>
-                  {event.userAgent}
-                </span>
-              ) : null}
-            </td>
-            <td>{event.message}</td>
-            <td>
-              <Changes event={event} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
+      ))}
     </DataTable>
   );
 }

@@ -9,8 +9,8 @@ import {
   parseDefenderBaseUrl,
 } from "../../../../shared/partners/defender";
 import { buttonClass } from "../../../components/button";
-import { FormField, inputClassName, monoInputClassName } from "../../../components/form-field";
-import { Spinner } from "../../../components/spinner";
+import { FormField, TextField } from "../../../components/form-field";
+import { FormActions, formStyles, ProgressStatus } from "../../../components/form-layout";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
 import styles from "./connect-form.module.css";
 import { CUSTOM_REGION, RegionSelect } from "./region-select";
@@ -116,7 +116,7 @@ export function ConnectForm({ partner, initialValues = {}, onTest, onConnect }: 
 
   return (
     <form
-      className={styles.form}
+      className={formStyles.form}
       method="post"
       noValidate
       aria-busy={isSubmitting}
@@ -133,61 +133,43 @@ export function ConnectForm({ partner, initialValues = {}, onTest, onConnect }: 
         )}
       </FormField>
 
-      <FormField
+      <TextField
         id="connect-base-url"
         label="Base URL"
         help={helpFor("baseUrl")}
         error={errorOf("baseUrl")}
         warning={warningFor("baseUrl")}
-      >
-        {(control) => (
-          <input
-            {...control}
-            {...register("baseUrl")}
-            className={monoInputClassName}
-            inputMode="url"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="https://api.security.microsoft.com"
-          />
-        )}
-      </FormField>
+        mono
+        {...register("baseUrl")}
+        inputMode="url"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="https://api.security.microsoft.com"
+      />
 
-      <FormField
+      <TextField
         id="connect-tenant-id"
         label="Tenant ID"
         help={helpFor("tenantId")}
         error={errorOf("tenantId")}
         warning={warningFor("tenantId")}
-      >
-        {(control) => (
-          <input
-            {...control}
-            {...register("tenantId")}
-            className={monoInputClassName}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        )}
-      </FormField>
+        mono
+        {...register("tenantId")}
+        autoComplete="off"
+        spellCheck={false}
+      />
 
-      <FormField
+      <TextField
         id="connect-app-id"
         label="App ID"
         help={helpFor("appId")}
         error={errorOf("appId")}
         warning={warningFor("appId")}
-      >
-        {(control) => (
-          <input
-            {...control}
-            {...register("appId")}
-            className={monoInputClassName}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        )}
-      </FormField>
+        mono
+        {...register("appId")}
+        autoComplete="off"
+        spellCheck={false}
+      />
 
       <FormField
         id="connect-app-secret"
@@ -200,24 +182,17 @@ export function ConnectForm({ partner, initialValues = {}, onTest, onConnect }: 
         )}
       </FormField>
 
-      <FormField
+      <TextField
         id="connect-name"
         label="Name"
         optional
         help="How this connection appears in Patchbay, e.g. the tenant's name. Leave it blank to use the default."
         error={errorOf("name")}
-      >
-        {(control) => (
-          <input
-            {...control}
-            {...register("name", {
-              setValueAs: (value: string) => (value.trim() === "" ? undefined : value),
-            })}
-            className={inputClassName}
-            autoComplete="off"
-          />
-        )}
-      </FormField>
+        {...register("name", {
+          setValueAs: (value: string) => (value.trim() === "" ? undefined : value),
+        })}
+        autoComplete="off"
+      />
 
       {errors.root?.server ? (
         <p className={styles.formError} role="alert">
@@ -225,21 +200,15 @@ export function ConnectForm({ partner, initialValues = {}, onTest, onConnect }: 
         </p>
       ) : null}
 
-      <div className={styles.actions}>
+      <FormActions>
         <button type="button" className={buttonClass()} disabled={isSubmitting} onClick={test}>
           Test connection
         </button>
         <button type="submit" className={buttonClass("primary")} disabled={isSubmitting}>
           Connect
         </button>
-        <p className={styles.progress} role="status">
-          {showProgress ? (
-            <>
-              <Spinner /> Verifying with Microsoft…
-            </>
-          ) : null}
-        </p>
-      </div>
+        <ProgressStatus active={showProgress}>Verifying with Microsoft…</ProgressStatus>
+      </FormActions>
       <p className={styles.note}>
         Test connection verifies without storing anything. Connect verifies again and stores the connection
         only if it works.

@@ -1,9 +1,5 @@
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import { type MouseEvent, type RefObject, useRef, useState } from "react";
-import { buttonClass } from "../../../components/button";
-import { Spinner } from "../../../components/spinner";
-import { errorMessage } from "../../../lib/api-client";
-import styles from "./disconnect-dialog.module.css";
+import type { RefObject } from "react";
+import { ConfirmDialog } from "../../../components/confirm-dialog";
 
 interface DisconnectDialogProps {
   integrationName: string;
@@ -22,69 +18,15 @@ export function DisconnectDialog({
   triggerLabel,
   fallbackFocus,
 }: DisconnectDialogProps) {
-  const triggerRef = useRef<HTMLButtonElement>(null);
-  const [open, setOpen] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  async function confirm(event: MouseEvent) {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
-      await onConfirm();
-      setOpen(false);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setPending(false);
-    }
-  }
-
   return (
-    <AlertDialog.Root
-      open={open}
-      onOpenChange={(next) => {
-        if (pending) return;
-        setOpen(next);
-        setError(null);
-      }}
-    >
-      <AlertDialog.Trigger ref={triggerRef} className={buttonClass("danger")} aria-label={triggerLabel}>
-        Disconnect
-      </AlertDialog.Trigger>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className={styles.overlay} />
-        <AlertDialog.Content
-          className={styles.content}
-          onCloseAutoFocus={(event) => {
-            if (!triggerRef.current?.isConnected && fallbackFocus?.current) {
-              event.preventDefault();
-              fallbackFocus.current.focus();
-            }
-          }}
-        >
-          <AlertDialog.Title className={styles.title}>Disconnect {integrationName}?</AlertDialog.Title>
-          <AlertDialog.Description className={styles.description}>
-            Patchbay erases the stored App Secret and stops checking this tenant. The history stays. You can
-            connect again later.
-          </AlertDialog.Description>
-          {error ? (
-            <p className={styles.error} role="alert">
-              {errorMessage(error)}
-            </p>
-          ) : null}
-          <div className={styles.actions}>
-            <AlertDialog.Cancel className={buttonClass()} disabled={pending}>
-              Cancel
-            </AlertDialog.Cancel>
-            <AlertDialog.Action className={buttonClass("dangerSolid")} disabled={pending} onClick={confirm}>
-              {pending ? <Spinner /> : null}
-              Disconnect
-            </AlertDialog.Action>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+    <ConfirmDialog
+      trigger="Disconnect"
+      triggerLabel={triggerLabel}
+      title={`Disconnect ${integrationName}?`}
+      description="Patchbay erases the stored App Secret and stops checking this tenant. The history stays. You can connect again later."
+      confirmLabel="Disconnect"
+      onConfirm={onConfirm}
+      fallbackFocus={fallbackFocus}
+    />
   );
 }

@@ -1,6 +1,6 @@
 import type { IntegrationEvent } from "../../../../shared/contract";
+import { DataTable, tableStyles } from "../../../components/data-table";
 import { formatAbsolute } from "../../../lib/format-time";
-import styles from "./event-log.module.css";
 
 const kindLabel: Record<IntegrationEvent["kind"], string> = {
   connected: "Connected",
@@ -14,31 +14,19 @@ const kindLabel: Record<IntegrationEvent["kind"], string> = {
 
 /** The integration's audit trail and connection log, newest first. */
 export function EventLog({ events, labelledBy }: { events: IntegrationEvent[]; labelledBy: string }) {
-  if (events.length === 0) return <p className={styles.empty}>No events yet.</p>;
+  if (events.length === 0) return <p className={tableStyles.empty}>No events yet.</p>;
   return (
-    <div className={styles.scroller}>
-      <table className={styles.table} aria-labelledby={labelledBy}>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Event</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.id}>
-              <td className={styles.time}>
-                <time dateTime={event.at}>{formatAbsolute(event.at)}</time>
-              </td>
-              <td>{kindLabel[event.kind]}</td>
-              <td>{event.actor}</td>
-              <td>{event.message}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable labelledBy={labelledBy} columns={["Time", "Event", "Actor", "Message"]}>
+      {events.map((event) => (
+        <tr key={event.id}>
+          <td className={tableStyles.nowrap}>
+            <time dateTime={event.at}>{formatAbsolute(event.at)}</time>
+          </td>
+          <td>{kindLabel[event.kind]}</td>
+          <td>{event.actor}</td>
+          <td>{event.message}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

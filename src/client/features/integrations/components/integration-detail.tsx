@@ -5,8 +5,9 @@ import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { Integration } from "../../../../shared/contract";
 import { verificationReportSchema } from "../../../../shared/contract";
 import { buttonClass } from "../../../components/button";
+import { ProgressStatus } from "../../../components/form-layout";
+import panelStyles from "../../../components/panel.module.css";
 import { ReadOnlyNotice } from "../../../components/read-only-notice";
-import { Spinner } from "../../../components/spinner";
 import { useToast } from "../../../components/toaster";
 import { ApiRequestError, errorMessage } from "../../../lib/api-client";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
@@ -30,7 +31,7 @@ function connectAgainPath(integration: Integration): string {
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
-    <section className={styles.section}>
+    <section className={panelStyles.panel}>
       <h2 id={id}>{title}</h2>
       {children}
     </section>
@@ -155,13 +156,9 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
               />
             </>
           )}
-          <p id="recheck-progress" className={styles.progress} role="status">
-            {showRecheckProgress ? (
-              <>
-                <Spinner /> Checking with Microsoft…
-              </>
-            ) : null}
-          </p>
+          <ProgressStatus id="recheck-progress" active={showRecheckProgress}>
+            Checking with Microsoft…
+          </ProgressStatus>
         </div>
       </header>
 

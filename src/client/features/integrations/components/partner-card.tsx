@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { Integration } from "../../../../shared/contract";
 import { buttonClass } from "../../../components/button";
+import panelStyles from "../../../components/panel.module.css";
 import { ReadOnlyNotice } from "../../../components/read-only-notice";
 import { Timestamp } from "../../../components/timestamp";
 import { DisconnectDialog } from "./disconnect-dialog";
@@ -91,7 +92,7 @@ export function PartnerCard({ partner, integrations, onDisconnect, readOnlyReaso
   const history = integrations.filter((integration) => integration.status === "disconnected");
 
   return (
-    <article className={styles.card} aria-labelledby={headingId}>
+    <article className={panelStyles.panel} aria-labelledby={headingId}>
       <header className={styles.header}>
         <div className={styles.identity}>
           <Plug size={24} aria-hidden="true" className={styles.logo} />

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { appSecretSchema } from "../../../../shared/partners/defender";
 import { buttonClass } from "../../../components/button";
 import { FormField } from "../../../components/form-field";
-import { Spinner } from "../../../components/spinner";
+import { FormActions, formStyles, ProgressStatus } from "../../../components/form-layout";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
 import styles from "./replace-secret-form.module.css";
 import { SecretInput } from "./secret-input";
@@ -56,7 +56,13 @@ export function ReplaceSecretForm({ onSave, onKeep }: ReplaceSecretFormProps) {
   });
 
   return (
-    <form className={styles.form} method="post" noValidate aria-busy={isSubmitting} onSubmit={save}>
+    <form
+      className={`${formStyles.form} ${styles.form}`}
+      method="post"
+      noValidate
+      aria-busy={isSubmitting}
+      onSubmit={save}
+    >
       <FormField
         id="replace-app-secret"
         label="App Secret"
@@ -67,21 +73,15 @@ export function ReplaceSecretForm({ onSave, onKeep }: ReplaceSecretFormProps) {
           <SecretInput control={control} registration={register("appSecret")} label="App Secret" />
         )}
       </FormField>
-      <div className={styles.actions}>
+      <FormActions>
         <button type="submit" className={buttonClass("primary")} disabled={isSubmitting}>
           Save new secret
         </button>
         <button type="button" className={buttonClass()} disabled={isSubmitting} onClick={onKeep}>
           Cancel
         </button>
-        <p className={styles.progress} role="status">
-          {showProgress ? (
-            <>
-              <Spinner /> Verifying with Microsoft…
-            </>
-          ) : null}
-        </p>
-      </div>
+        <ProgressStatus active={showProgress}>Verifying with Microsoft…</ProgressStatus>
+      </FormActions>
     </form>
   );
 }

@@ -4,11 +4,10 @@ import { z } from "zod";
 import { MIN_PASSWORD_LENGTH, type Setup, setupSchema } from "../../../../shared/auth";
 import { buttonClass } from "../../../components/button";
 import { FormError } from "../../../components/form-error";
-import { FormField, inputClassName } from "../../../components/form-field";
-import { Spinner } from "../../../components/spinner";
+import { TextField } from "../../../components/form-field";
+import { FormActions, formStyles, ProgressStatus } from "../../../components/form-layout";
 import type { FormOutcome } from "../../../lib/form-outcome";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
-import styles from "./auth-form.module.css";
 
 const passwordPairSchema = z.object({ password: z.string(), confirmPassword: z.string() });
 
@@ -61,75 +60,54 @@ export function SetupForm({ onSetup }: SetupFormProps) {
 
   return (
     <form
-      className={styles.form}
+      className={formStyles.form}
       method="post"
       noValidate
       aria-busy={isSubmitting}
       aria-labelledby="setup-heading"
       onSubmit={submit}
     >
-      <FormField id="setup-email" label="Email" error={errors.email?.message}>
-        {(control) => (
-          <input
-            {...control}
-            {...register("email")}
-            className={inputClassName}
-            type="email"
-            autoComplete="username"
-            spellCheck={false}
-          />
-        )}
-      </FormField>
-      <FormField
+      <TextField
+        id="setup-email"
+        label="Email"
+        error={errors.email?.message}
+        {...register("email")}
+        type="email"
+        autoComplete="username"
+        spellCheck={false}
+      />
+      <TextField
         id="setup-display-name"
         label="Display name"
         help="How you appear in Patchbay and its audit log."
         error={errors.displayName?.message}
-      >
-        {(control) => (
-          <input {...control} {...register("displayName")} className={inputClassName} autoComplete="name" />
-        )}
-      </FormField>
-      <FormField
+        {...register("displayName")}
+        autoComplete="name"
+      />
+      <TextField
         id="setup-password"
         label="Password"
         help={`At least ${MIN_PASSWORD_LENGTH} characters. A passphrase of a few words is easy to type and hard to guess.`}
         error={errors.password?.message}
-      >
-        {(control) => (
-          <input
-            {...control}
-            {...register("password")}
-            className={inputClassName}
-            type="password"
-            autoComplete="new-password"
-          />
-        )}
-      </FormField>
-      <FormField id="setup-confirm-password" label="Confirm password" error={errors.confirmPassword?.message}>
-        {(control) => (
-          <input
-            {...control}
-            {...register("confirmPassword")}
-            className={inputClassName}
-            type="password"
-            autoComplete="new-password"
-          />
-        )}
-      </FormField>
+        type="password"
+        autoComplete="new-password"
+        {...register("password")}
+      />
+      <TextField
+        id="setup-confirm-password"
+        label="Confirm password"
+        error={errors.confirmPassword?.message}
+        type="password"
+        autoComplete="new-password"
+        {...register("confirmPassword")}
+      />
       <FormError message={errors.root?.server?.message} />
-      <div className={styles.actions}>
+      <FormActions>
         <button type="submit" className={buttonClass("primary")} disabled={isSubmitting}>
           Create admin account
         </button>
-        <p className={styles.progress} role="status">
-          {showProgress ? (
-            <>
-              <Spinner /> Creating your account…
-            </>
-          ) : null}
-        </p>
-      </div>
+        <ProgressStatus active={showProgress}>Creating your account…</ProgressStatus>
+      </FormActions>
     </form>
   );
 }

@@ -4,11 +4,10 @@ import type { z } from "zod";
 import { type SignIn, signInSchema } from "../../../../shared/auth";
 import { buttonClass } from "../../../components/button";
 import { FormError } from "../../../components/form-error";
-import { FormField, inputClassName } from "../../../components/form-field";
-import { Spinner } from "../../../components/spinner";
+import { TextField } from "../../../components/form-field";
+import { FormActions, formStyles, ProgressStatus } from "../../../components/form-layout";
 import type { FormOutcome } from "../../../lib/form-outcome";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
-import styles from "./auth-form.module.css";
 
 type FieldName = "email" | "password";
 
@@ -42,49 +41,37 @@ export function SignInForm({ onSignIn }: SignInFormProps) {
 
   return (
     <form
-      className={styles.form}
+      className={formStyles.form}
       method="post"
       noValidate
       aria-busy={isSubmitting}
       aria-labelledby="sign-in-heading"
       onSubmit={submit}
     >
-      <FormField id="sign-in-email" label="Email" error={errors.email?.message}>
-        {(control) => (
-          <input
-            {...control}
-            {...register("email")}
-            className={inputClassName}
-            type="email"
-            autoComplete="username"
-            spellCheck={false}
-          />
-        )}
-      </FormField>
-      <FormField id="sign-in-password" label="Password" error={errors.password?.message}>
-        {(control) => (
-          <input
-            {...control}
-            {...register("password")}
-            className={inputClassName}
-            type="password"
-            autoComplete="current-password"
-          />
-        )}
-      </FormField>
+      <TextField
+        id="sign-in-email"
+        label="Email"
+        error={errors.email?.message}
+        {...register("email")}
+        type="email"
+        autoComplete="username"
+        spellCheck={false}
+      />
+      <TextField
+        id="sign-in-password"
+        label="Password"
+        error={errors.password?.message}
+        type="password"
+        autoComplete="current-password"
+        {...register("password")}
+      />
       <FormError message={errors.root?.server?.message} />
-      <div className={styles.actions}>
+      <FormActions>
         <button type="submit" className={buttonClass("primary")} disabled={isSubmitting}>
           Sign in
         </button>
-        <p className={styles.progress} role="status">
-          {showProgress ? (
-            <>
-              <Spinner /> Signing in…
-            </>
-          ) : null}
-        </p>
-      </div>
+        <ProgressStatus active={showProgress}>Signing in…</ProgressStatus>
+      </FormActions>
     </form>
   );
 }

@@ -4,10 +4,10 @@ import { z } from "zod";
 import { type CreateApiToken, createApiTokenSchema, type Role } from "../../../../shared/auth";
 import { buttonClass } from "../../../components/button";
 import { FormError } from "../../../components/form-error";
-import { FormField, inputClassName } from "../../../components/form-field";
+import { FormField, inputClassName, TextField } from "../../../components/form-field";
+import { FormActions, formStyles } from "../../../components/form-layout";
 import type { FormOutcome } from "../../../lib/form-outcome";
 import { roleLabel, rolesUpTo } from "../../../lib/roles";
-import styles from "./tokens.module.css";
 
 const NEVER = "never";
 export const expiryChoices = ["7", "30", "90", "180", "365", NEVER] as const;
@@ -57,23 +57,21 @@ export function CreateTokenForm({ maxRole, onCreate }: CreateTokenFormProps) {
 
   return (
     <form
-      className={styles.form}
+      className={`${formStyles.form} ${formStyles.columns}`}
       method="post"
       noValidate
       aria-busy={isSubmitting}
       aria-labelledby="create-token-heading"
       onSubmit={submit}
     >
-      <FormField
+      <TextField
         id="token-name"
         label="Name"
         help="What uses it, e.g. “SIEM sync”. It names the token in the audit log."
         error={errors.name?.message}
-      >
-        {(control) => (
-          <input {...control} {...register("name")} className={inputClassName} autoComplete="off" />
-        )}
-      </FormField>
+        {...register("name")}
+        autoComplete="off"
+      />
       <FormField
         id="token-role"
         label="Role"
@@ -101,14 +99,14 @@ export function CreateTokenForm({ maxRole, onCreate }: CreateTokenFormProps) {
           </select>
         )}
       </FormField>
-      <div className={styles.formError}>
+      <div className={formStyles.fullRow}>
         <FormError message={errors.root?.server?.message} />
       </div>
-      <div className={styles.formActions}>
+      <FormActions>
         <button type="submit" className={buttonClass("primary")} disabled={isSubmitting}>
           Create token
         </button>
-      </div>
+      </FormActions>
     </form>
   );
 }

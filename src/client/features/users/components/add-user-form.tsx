@@ -4,10 +4,10 @@ import type { z } from "zod";
 import { type CreateUser, createUserSchema, MIN_PASSWORD_LENGTH, roles } from "../../../../shared/auth";
 import { buttonClass } from "../../../components/button";
 import { FormError } from "../../../components/form-error";
-import { FormField, inputClassName } from "../../../components/form-field";
+import { FormField, inputClassName, TextField } from "../../../components/form-field";
+import { FormActions, formStyles } from "../../../components/form-layout";
 import type { FormOutcome } from "../../../lib/form-outcome";
 import { roleLabel } from "../../../lib/roles";
-import styles from "./users.module.css";
 
 type FieldName = keyof CreateUser;
 const fieldNames: readonly string[] = ["email", "displayName", "role", "password"];
@@ -48,30 +48,29 @@ export function AddUserForm({ onAdd }: AddUserFormProps) {
 
   return (
     <form
-      className={styles.addForm}
+      className={`${formStyles.form} ${formStyles.columns}`}
       method="post"
       noValidate
       aria-busy={isSubmitting}
       aria-labelledby="add-user-heading"
       onSubmit={submit}
     >
-      <FormField id="add-user-email" label="Email" error={errors.email?.message}>
-        {(control) => (
-          <input
-            {...control}
-            {...register("email")}
-            className={inputClassName}
-            type="email"
-            autoComplete="off"
-            spellCheck={false}
-          />
-        )}
-      </FormField>
-      <FormField id="add-user-display-name" label="Display name" error={errors.displayName?.message}>
-        {(control) => (
-          <input {...control} {...register("displayName")} className={inputClassName} autoComplete="off" />
-        )}
-      </FormField>
+      <TextField
+        id="add-user-email"
+        label="Email"
+        error={errors.email?.message}
+        {...register("email")}
+        type="email"
+        autoComplete="off"
+        spellCheck={false}
+      />
+      <TextField
+        id="add-user-display-name"
+        label="Display name"
+        error={errors.displayName?.message}
+        {...register("displayName")}
+        autoComplete="off"
+      />
       <FormField
         id="add-user-role"
         label="Role"
@@ -88,30 +87,23 @@ export function AddUserForm({ onAdd }: AddUserFormProps) {
           </select>
         )}
       </FormField>
-      <FormField
+      <TextField
         id="add-user-password"
         label="Initial password"
         help={`At least ${MIN_PASSWORD_LENGTH} characters. Hand it over in person or over a channel you trust.`}
         error={errors.password?.message}
-      >
-        {(control) => (
-          <input
-            {...control}
-            {...register("password")}
-            className={inputClassName}
-            type="password"
-            autoComplete="new-password"
-          />
-        )}
-      </FormField>
-      <div className={styles.formError}>
+        type="password"
+        autoComplete="new-password"
+        {...register("password")}
+      />
+      <div className={formStyles.fullRow}>
         <FormError message={errors.root?.server?.message} />
       </div>
-      <div className={styles.addActions}>
+      <FormActions>
         <button type="submit" className={buttonClass("primary")} disabled={isSubmitting}>
           Add user
         </button>
-      </div>
+      </FormActions>
     </form>
   );
 }

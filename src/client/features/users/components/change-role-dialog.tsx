@@ -5,10 +5,10 @@ import { buttonClass } from "../../../components/button";
 import dialogStyles from "../../../components/dialog.module.css";
 import { FormError } from "../../../components/form-error";
 import { FormField, inputClassName } from "../../../components/form-field";
+import { formStyles } from "../../../components/form-layout";
 import { Spinner } from "../../../components/spinner";
 import { errorMessage } from "../../../lib/api-client";
 import { roleLabel } from "../../../lib/roles";
-import styles from "./users.module.css";
 
 interface ChangeRoleDialogProps {
   user: User;
@@ -41,7 +41,7 @@ function ChangeRoleForm({ user, onChangeRole, onDone }: ChangeRoleDialogProps & 
   }
 
   return (
-    <form className={styles.form} method="post" noValidate aria-busy={pending} onSubmit={submit}>
+    <form className={formStyles.form} method="post" noValidate aria-busy={pending} onSubmit={submit}>
       <FormField id={`${id}-role`} label="Role" help={roleCapabilities[role].description}>
         {(control) => (
           <select

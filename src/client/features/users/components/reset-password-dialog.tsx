@@ -7,10 +7,10 @@ import { MIN_PASSWORD_LENGTH, resetPasswordSchema, type User } from "../../../..
 import { buttonClass } from "../../../components/button";
 import dialogStyles from "../../../components/dialog.module.css";
 import { FormError } from "../../../components/form-error";
-import { FormField, inputClassName } from "../../../components/form-field";
+import { TextField } from "../../../components/form-field";
+import { formStyles } from "../../../components/form-layout";
 import { Spinner } from "../../../components/spinner";
 import type { FormOutcome } from "../../../lib/form-outcome";
-import styles from "./users.module.css";
 
 type ResetPassword = z.infer<typeof resetPasswordSchema>;
 
@@ -44,23 +44,16 @@ function ResetPasswordForm({ user, onReset, onDone }: ResetPasswordDialogProps &
   });
 
   return (
-    <form className={styles.form} method="post" noValidate aria-busy={isSubmitting} onSubmit={submit}>
-      <FormField
+    <form className={formStyles.form} method="post" noValidate aria-busy={isSubmitting} onSubmit={submit}>
+      <TextField
         id={`reset-password-${user.id}`}
         label="New password"
         help={`At least ${MIN_PASSWORD_LENGTH} characters. Hand it to ${user.displayName} over a channel you trust.`}
         error={errors.password?.message}
-      >
-        {(control) => (
-          <input
-            {...control}
-            {...register("password")}
-            className={inputClassName}
-            type="password"
-            autoComplete="new-password"
-          />
-        )}
-      </FormField>
+        type="password"
+        autoComplete="new-password"
+        {...register("password")}
+      />
       <FormError message={errors.root?.server?.message} />
       <div className={dialogStyles.actions}>
         <Dialog.Close className={buttonClass()} disabled={isSubmitting}>

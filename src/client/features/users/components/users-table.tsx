@@ -1,4 +1,5 @@
 import type { Role, User } from "../../../../shared/auth";
+import { Badge } from "../../../components/badge";
 import { ConfirmDialog } from "../../../components/confirm-dialog";
 import { DataTable, tableStyles } from "../../../components/data-table";
 import { Timestamp } from "../../../components/timestamp";
@@ -59,44 +60,33 @@ export function UsersTable({
 }: UsersTableProps) {
   if (users.length === 0) return <p className={tableStyles.empty}>No users yet.</p>;
   return (
-    <DataTable labelledBy={labelledBy}>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Email</th>
-          <th scope="col">Role</th>
-          <th scope="col">Status</th>
-          <th scope="col">Last sign-in</th>
-          <th scope="col">Actions</th>
+    <DataTable
+      labelledBy={labelledBy}
+      columns={["Name", "Email", "Role", "Status", "Last sign-in", "Actions"]}
+    >
+      {users.map((user) => (
+        <tr key={user.id}>
+          <th scope="row">
+            {user.displayName}
+            {user.id === currentUserId ? <span className={styles.you}> (you)</span> : null}
+          </th>
+          <td>{user.email}</td>
+          <td>{roleLabel[user.role]}</td>
+          <td>
+            <Badge tone={user.active ? "success" : "neutral"}>{user.active ? "Active" : "Deactivated"}</Badge>
+          </td>
+          <td className={tableStyles.nowrap}>
+            <Timestamp value={user.lastSignInAt} />
+          </td>
+          <td>
+            <div className={styles.actions}>
+              <ChangeRoleDialog user={user} onChangeRole={(role) => onChangeRole(user, role)} />
+              <ActiveToggle user={user} onSetActive={onSetActive} />
+              <ResetPasswordDialog user={user} onReset={(password) => onResetPassword(user, password)} />
+            </div>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {users.map((user) => (
-          <tr key={user.id}>
-            <th scope="row">
-              {user.displayName}
-              {user.id === currentUserId ? <span className={styles.you}> (you)</span> : null}
-            </th>
-            <td>{user.email}</td>
-            <td>{roleLabel[user.role]}</td>
-            <td>
-              <span className={`${styles.badge} ${user.active ? styles.active : styles.inactive}`}>
-                {user.active ? "Active" : "Deactivated"}
-              </span>
-            </td>
-            <td className={tableStyles.nowrap}>
-              <Timestamp value={user.lastSignInAt} />
-            </td>
-            <td>
-              <div className={styles.actions}>
-                <ChangeRoleDialog user={user} onChangeRole={(role) => onChangeRole(user, role)} />
-                <ActiveToggle user={user} onSetActive={onSetActive} />
-                <ResetPasswordDialog user={user} onReset={(password) => onResetPassword(user, password)} />
-              </div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
+      ))}
     </DataTable>
   );
 }
