@@ -49,7 +49,19 @@ async function disconnectEverything(request: APIRequestContext) {
 /** Specs start signed in as the e2e admin (global setup); `test.use({ storageState: signedOut })` starts signed out. */
 export const signedOut = { cookies: [], origins: [] };
 
-export const test = base.extend<{ cleanSlate: undefined }>({
+export const test = base.extend<{ cleanSlate: undefined; noCspViolations: undefined }>({
+  /** Every page of every spec runs under the production CSP; a single violation fails the spec. */
+  noCspViolations: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      page.on("console", (message) => {
+        if (message.text().includes("Content Security Policy")) violations.push(message.text());
+      });
+      await use(undefined);
+      expect(violations).toEqual([]);
+    },
+    { auto: true },
+  ],
   cleanSlate: [
     async ({ playwright, baseURL }, use) => {
       const admin = await playwright.request.newContext({ baseURL, storageState: adminStorageState });

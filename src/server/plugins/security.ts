@@ -5,6 +5,8 @@ import fp from "fastify-plugin";
 /** Security headers with a strict, self-only Content Security Policy. */
 async function securityPlugin(app: FastifyInstance) {
   await app.register(helmet, {
+    // A fresh nonce per response is added to script-src and style-src; index.html hands the style one to the client.
+    enableCSPNonces: true,
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {

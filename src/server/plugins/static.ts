@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
@@ -6,20 +6,34 @@ import fp from "fastify-plugin";
 
 export const distDir = fileURLToPath(new URL("../../../dist", import.meta.url));
 
-/** Serve the built SPA from dist/, with index.html for every client-side route (never for /api). */
+/**
+ * Serve the built SPA from dist/, with index.html for every client-side route (never for /api). index.html carries
+ * this response's CSP style nonce in `<meta property="csp-nonce">`, so the few style elements libraries insert at
+ * run time (Radix's scroll lock) are allowed without loosening `style-src`.
+ */
 async function staticPlugin(app: FastifyInstance) {
   if (!existsSync(`${distDir}/index.html`)) {
     app.log.warn("dist/index.html is missing: run `npm run build` to serve the dashboard");
     return;
   }
-  await app.register(fastifyStatic, { root: distDir, wildcard: false, index: false });
+  const indexHtml = readFileSync(`${distDir}/index.html`, "utf8");
+  await app.register(fastifyStatic, {
+    root: distDir,
+    wildcard: false,
+    index: false,
+    allowedPath: (pathName) => pathName !== "/index.html",
+  });
   // With `wildcard: false` every file in dist/ has its own route; what reaches here is a client-side route,
   // an API path that does not exist, or a missing asset.
   app.get("/*", (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     if (path === "/api" || path.startsWith("/api/") || /\.[a-z0-9]+$/i.test(path))
       return reply.callNotFound();
-    return reply.header("cache-control", "no-cache").sendFile("index.html");
+    const nonce = reply.cspNonce.style;
+    return reply
+      .header("cache-control", "no-store")
+      .type("text/html; charset=utf-8")
+      .send(indexHtml.replace("<head>", `<head>\n    <meta property="csp-nonce" nonce="${nonce}" />`));
   });
 }
 
