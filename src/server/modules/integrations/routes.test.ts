@@ -263,8 +263,9 @@ describe("Disconnect during a slow re-check", () => {
       expect(integrationSchema.parse(gone.json()).status).toBe("disconnected");
       const late = await check;
       expect(late.statusCode).toBe(409);
-      expect(apiErrorSchema.parse(late.json()).error.message).toContain(
-        "while this request was verifying it",
+      // On a very slow machine the Disconnect may land before the check even loaded the row: 409 either way.
+      expect(apiErrorSchema.parse(late.json()).error.message).toMatch(
+        /while this request was verifying it|is disconnected/,
       );
       const now = integrationSchema.parse(
         (await t.inject({ method: "GET", url: `/api/integrations/${integration.id}` })).json(),
