@@ -1,8 +1,19 @@
 // `npm test`: every check and every test — types, lint, import boundaries, unit + server tests (real PGlite, the
-// simulator over HTTPS), the production build, and Playwright e2e in Debian's Chromium. The last line it prints is
+// simulator over HTTPS), the server tests again on a throwaway PostgreSQL when it is installed, the production
+// build, and Playwright e2e in Debian's Chromium. The last line it prints is
 // `N passed, N failed` (static checks count as one test each).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { bin, root, run } from "./lib";
@@ -92,6 +103,95 @@ if (vitest.success) {
 } else {
   results.push({ name: "vitest", passed: 0, failed: 1, skipped: 0 });
 }
+
+/** The newest installed PostgreSQL server binaries (Debian layout), or null. */
+function findPostgres(): string | null {
+  const base = "/usr/lib/postgresql";
+  if (!existsSync(base)) return null;
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, "bin", "initdb")))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? join(base, versions[0], "bin") : null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** The server and CLI tests again on a throwaway PostgreSQL cluster: the node-postgres path production uses. */
+async function postgresRun() {
+  const pgBin = findPostgres();
+  if (pgBin === null) {
+    process.stdout.write(
+      "\n::: PostgreSQL is not installed: skipping the PostgreSQL run (apt-get install postgresql).\n",
+    );
+    results.push({ name: "vitest on PostgreSQL (not installed)", passed: 0, failed: 0, skipped: 1 });
+    return;
+  }
+  process.stdout.write("\n::: server and CLI tests on PostgreSQL\n");
+  const dir = mkdtempSync(join(tmpdir(), "patchbay-pg-"));
+  const asRoot = process.getuid?.() === 0;
+  // initdb refuses to run as root: as root, the cluster belongs to the postgres user the package created.
+  const sh = (command: string) =>
+    execFileSync(asRoot ? "su" : "bash", asRoot ? ["postgres", "-c", command] : ["-c", command], {
+      stdio: "ignore",
+    });
+  const port = await freePort();
+  let started = false;
+  try {
+    if (asRoot) execFileSync("chown", ["postgres", dir]);
+    sh(`${pgBin}/initdb -D ${dir}/data -A trust -U postgres --no-sync`);
+    sh(
+      `${pgBin}/pg_ctl -D ${dir}/data -o "-p ${port} -k ${dir} -c fsync=off -c listen_addresses=127.0.0.1" -l ${dir}/log -w start`,
+    );
+    started = true;
+    const json = join(out, "vitest-postgres.json");
+    const code = await run(
+      bin("vitest"),
+      [
+        "run",
+        "--project",
+        "server",
+        "src/server",
+        "src/cli",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${json}`,
+      ],
+      {
+        env: { ...process.env, PATCHBAY_TEST_POSTGRES_URL: `postgres://postgres@127.0.0.1:${port}/postgres` },
+      },
+    );
+    const report = vitestReport.safeParse(readJson(json));
+    results.push(
+      report.success
+        ? {
+            name: "vitest on PostgreSQL",
+            passed: report.data.numPassedTests,
+            failed: report.data.numFailedTests + (code !== 0 && report.data.numFailedTests === 0 ? 1 : 0),
+            skipped: report.data.numPendingTests + report.data.numTodoTests,
+          }
+        : { name: "vitest on PostgreSQL", passed: 0, failed: 1, skipped: 0 },
+    );
+  } catch (error) {
+    process.stderr.write(
+      `Could not start PostgreSQL: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    results.push({ name: "vitest on PostgreSQL (server did not start)", passed: 0, failed: 1, skipped: 0 });
+  } finally {
+    if (started) sh(`${pgBin}/pg_ctl -D ${dir}/data -m immediate stop`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await postgresRun();
 
 const built = await check("build", bin("vite"), ["build", "--logLevel", "warn"]);
 if (built) {

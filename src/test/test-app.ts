@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import pg from "pg";
 import { inject } from "vitest";
 import { buildApp } from "../server/app";
 import { parseEnv } from "../server/env";
@@ -15,6 +16,8 @@ export type SessionHeaders = { cookie: string; "x-csrf-token": string };
 /** The real app on an in-memory PGlite, wired to the simulator, with every log line captured. */
 export interface TestApp {
   app: FastifyInstance;
+  /** The PostgreSQL database of this app when the suite runs on PostgreSQL (PATCHBAY_TEST_POSTGRES_URL), else null. */
+  databaseUrl: string | null;
   /** A session of TEST_ADMIN (created from PATCHBAY_ADMIN_EMAIL/PASSWORD on start). */
   adminHeaders: SessionHeaders;
   /** `app.inject` as TEST_ADMIN. */
@@ -38,9 +41,11 @@ export async function createTestApp(
       callback();
     },
   });
+  const databaseUrl = await freshPostgresDatabase();
   const app = await buildApp({
     env: parseEnv({
       DATA_DIR: "memory://",
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       PATCHBAY_MASTER_KEY: randomBytes(32).toString("base64"),
       PATCHBAY_EXTRA_DEFENDER_HOSTS: `${simulator.hostPort},${simulator.decoyHostPort}`,
       PATCHBAY_ENTRA_AUTHORITY: simulator.origin,
@@ -63,7 +68,27 @@ export async function createTestApp(
     : { cookie: "", "x-csrf-token": "" };
   const asAdmin = (options: InjectOptions) =>
     app.inject({ ...options, headers: { ...adminHeaders, ...(options.headers ?? {}) } });
-  return { app, logs, simulator, adminHeaders, inject: asAdmin };
+  return { app, logs, simulator, adminHeaders, inject: asAdmin, databaseUrl };
+}
+
+/**
+ * With PATCHBAY_TEST_POSTGRES_URL (a server `npm test` starts when PostgreSQL is installed), every test app gets a
+ * database of its own on that server, so the same suite proves the node-postgres path. Otherwise: null (PGlite).
+ */
+async function freshPostgresDatabase(): Promise<string | null> {
+  const serverUrl = process.env.PATCHBAY_TEST_POSTGRES_URL;
+  if (!serverUrl) return null;
+  const name = `patchbay_test_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** Sign in through the API like a browser and return the headers of that session. */

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   integrationEventListSchema,
@@ -51,7 +52,11 @@ describe("system routes", () => {
   it("GET /api/health reports the version and the database in use", async () => {
     const response = await t.inject({ method: "GET", url: "/api/health" });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: "ok", version: expect.any(String), database: "pglite" });
+    expect(response.json()).toEqual({
+      status: "ok",
+      version: expect.any(String),
+      database: t.databaseUrl ? "postgres" : "pglite",
+    });
   });
 
   it("GET /api/partners serves the Defender catalog with every region and the operator's extra hosts", async () => {
@@ -290,9 +295,26 @@ describe("the database after Disconnect", () => {
     await fileApp.inject({ method: "DELETE", url: `/api/integrations/${id}` });
     await fileApp.app.close();
 
-    const db = await PGlite.create({ dataDir: `${dataDir}/pglite` });
+    // Read the row straight from the database the app used, PGlite on disk or PostgreSQL.
+    const query = async (sql: string, params: unknown[]) => {
+      if (fileApp.databaseUrl) {
+        const client = new pg.Client({ connectionString: fileApp.databaseUrl });
+        await client.connect();
+        try {
+          return (await client.query(sql, params)).rows;
+        } finally {
+          await client.end();
+        }
+      }
+      const db = await PGlite.create({ dataDir: `${dataDir}/pglite` });
+      try {
+        return (await db.query(sql, params)).rows;
+      } finally {
+        await db.close();
+      }
+    };
     try {
-      const { rows } = await db.query<Record<string, unknown>>(
+      const rows = await query(
         "select status, secret_ciphertext, secret_iv, secret_key_id, secret_fingerprint from integrations where id = $1",
         [id],
       );
@@ -306,7 +328,6 @@ describe("the database after Disconnect", () => {
         },
       ]);
     } finally {
-      await db.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   });
