@@ -175,14 +175,13 @@ export function createAuthService(db: Database, options: AuthOptions) {
       );
   }
 
-  async function toApiToken(row: ApiTokenRow): Promise<ApiToken> {
-    const owner = await db.select().from(users).where(eq(users.id, row.userId));
-    const o = owner[0];
+  /** Users are never deleted (tokens reference them), so every token has its owner at hand. */
+  function toApiToken(row: ApiTokenRow, owner: UserRow): ApiToken {
     return {
       id: row.id,
       name: row.name,
       role: row.role,
-      owner: { id: row.userId, email: o?.email ?? "(removed)", displayName: o?.displayName ?? "(removed)" },
+      owner: { id: owner.id, email: owner.email, displayName: owner.displayName },
       prefix: row.prefix,
       createdAt: row.createdAt.toISOString(),
       expiresAt: iso(row.expiresAt),
@@ -470,8 +469,12 @@ export function createAuthService(db: Database, options: AuthOptions) {
     },
 
     async listTokens(): Promise<ApiToken[]> {
-      const rows = await db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt));
-      return Promise.all(rows.map(toApiToken));
+      const rows = await db
+        .select({ token: apiTokens, owner: users })
+        .from(apiTokens)
+        .innerJoin(users, eq(users.id, apiTokens.userId))
+        .orderBy(desc(apiTokens.createdAt));
+      return rows.map((r) => toApiToken(r.token, r.owner));
     },
 
     async createToken(principal: Principal, input: CreateApiToken, meta: RequestMeta) {
@@ -514,13 +517,20 @@ export function createAuthService(db: Database, options: AuthOptions) {
           },
         ]);
       });
-      return { token: await toApiToken(row), secret };
+      return { token: toApiToken(row, principal.user), secret };
     },
 
     async revokeToken(principal: Principal, id: string, meta: RequestMeta): Promise<ApiToken> {
-      const [row] = isUuid(id) ? await db.select().from(apiTokens).where(eq(apiTokens.id, id)) : [];
-      if (!row) throw new AppError(404, "not_found", "No API token has this id. Reload the list.");
-      if (row.revokedAt !== null) return toApiToken(row);
+      const [found] = isUuid(id)
+        ? await db
+            .select({ token: apiTokens, owner: users })
+            .from(apiTokens)
+            .innerJoin(users, eq(users.id, apiTokens.userId))
+            .where(eq(apiTokens.id, id))
+        : [];
+      if (!found) throw new AppError(404, "not_found", "No API token has this id. Reload the list.");
+      const { token: row, owner } = found;
+      if (row.revokedAt !== null) return toApiToken(row, owner);
       const now = new Date();
       const [updated] = await db.transaction(async (tx) => {
         const result = await tx
@@ -539,7 +549,7 @@ export function createAuthService(db: Database, options: AuthOptions) {
         ]);
         return result;
       });
-      return toApiToken(updated ?? row);
+      return toApiToken(updated ?? row, owner);
     },
 
     // --- users ---------------------------------------------------------------------------------------------------
