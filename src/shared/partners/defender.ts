@@ -241,9 +241,8 @@ export function parseDefenderBaseUrl(raw: string, extraHosts: readonly string[] 
 
   const host = url.hostname.replace(/\.$/, "");
   const hostPort = url.port === "" ? host : `${host}:${url.port}`;
-  const extras = normaliseExtraHosts(extraHosts);
   const region: DefenderRegion | undefined =
-    operatorRegions(extras).find((r) => r.host === hostPort) ??
+    operatorRegions(extraHosts).find((r) => r.host === hostPort) ??
     (url.port === "" ? defenderRegions.find((r) => r.host === host) : undefined);
 
   const path = url.pathname.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
