@@ -65,7 +65,10 @@ export const integrationEvents = pgTable(
     message: text("message").notNull(),
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull(),
   },
-  (t) => [index("integration_events_by_integration").on(t.integrationId, t.at)],
+  (t) => [
+    // Matches the event-log query: one integration, newest (highest id) first.
+    index("integration_events_by_integration").on(t.integrationId, t.id),
+  ],
 );
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
