@@ -1,5 +1,10 @@
 import { ApiRequestError, errorMessage } from "./api-client";
 
+/** Narrow a string from the server (a `fields` key) to one of a form's own field names. */
+export function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return values.some((v) => v === value);
+}
+
 /** What a form's submit callback reports back: success, or messages to show (per field and for the form). */
 export type FormOutcome =
   | { ok: true }

@@ -20,9 +20,8 @@ export function filtersFromSearchParams(params: URLSearchParams): AuditFilters {
     const raw = params.get(key);
     if (raw === null || raw.trim() === "") continue;
     const parsed = shape[key].safeParse(raw);
-    if (parsed.success && parsed.data !== undefined && parsed.data !== "") {
-      (filters as Record<string, string>)[key] = parsed.data;
-    }
+    if (parsed.success && parsed.data !== undefined && parsed.data !== "")
+      Object.assign(filters, { [key]: parsed.data });
   }
   return filters;
 }

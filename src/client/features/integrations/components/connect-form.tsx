@@ -11,6 +11,7 @@ import {
 import { buttonClass } from "../../../components/button";
 import { FormField, TextField } from "../../../components/form-field";
 import { FormActions, formStyles, ProgressStatus } from "../../../components/form-layout";
+import { isOneOf } from "../../../lib/form-outcome";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
 import styles from "./connect-form.module.css";
 import { CUSTOM_REGION, RegionSelect } from "./region-select";
@@ -44,7 +45,7 @@ function operatorHosts(partner: PartnerCatalogEntry): string[] {
 }
 
 function isFieldName(key: string): key is FieldName {
-  return (fieldNames as readonly string[]).includes(key);
+  return isOneOf(fieldNames, key);
 }
 
 /** The Defender connect form: the shared zod schema, inline errors once a field is touched, Test and Connect. */

@@ -6,7 +6,7 @@ import { buttonClass } from "../../../components/button";
 import { FormError } from "../../../components/form-error";
 import { TextField } from "../../../components/form-field";
 import { FormActions, formStyles, ProgressStatus } from "../../../components/form-layout";
-import type { FormOutcome } from "../../../lib/form-outcome";
+import { type FormOutcome, isOneOf } from "../../../lib/form-outcome";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
 
 const passwordPairSchema = z.object({ password: z.string(), confirmPassword: z.string() });
@@ -25,7 +25,7 @@ const setupFormSchema = setupSchema
 type SetupFormInput = z.input<typeof setupFormSchema>;
 type SetupFormOutput = z.output<typeof setupFormSchema>;
 type FieldName = keyof SetupFormInput;
-const fieldNames: readonly string[] = ["email", "displayName", "password", "confirmPassword"];
+const fieldNames: readonly FieldName[] = ["email", "displayName", "password", "confirmPassword"];
 
 interface SetupFormProps {
   /** Creates the first admin (POST /api/setup with the link's token). */
@@ -50,8 +50,8 @@ export function SetupForm({ onSetup }: SetupFormProps) {
     if (outcome.ok) return;
     let fieldErrorShown = false;
     for (const [key, message] of Object.entries(outcome.fieldErrors ?? {})) {
-      if (fieldNames.includes(key)) {
-        setError(key as FieldName, { type: "server", message }, { shouldFocus: !fieldErrorShown });
+      if (isOneOf(fieldNames, key)) {
+        setError(key, { type: "server", message }, { shouldFocus: !fieldErrorShown });
         fieldErrorShown = true;
       }
     }

@@ -6,10 +6,11 @@ import { buttonClass } from "../../../components/button";
 import { FormError } from "../../../components/form-error";
 import { TextField } from "../../../components/form-field";
 import { FormActions, formStyles, ProgressStatus } from "../../../components/form-layout";
-import type { FormOutcome } from "../../../lib/form-outcome";
+import { type FormOutcome, isOneOf } from "../../../lib/form-outcome";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
 
 type FieldName = "email" | "password";
+const fieldNames: readonly FieldName[] = ["email", "password"];
 
 interface SignInFormProps {
   /** Signs in (POST /api/session); a failure's message is shown above the button. */
@@ -34,7 +35,7 @@ export function SignInForm({ onSignIn }: SignInFormProps) {
     const outcome = await onSignIn(input);
     if (outcome.ok) return;
     for (const [key, message] of Object.entries(outcome.fieldErrors ?? {})) {
-      if (key === "email" || key === "password") setError(key as FieldName, { type: "server", message });
+      if (isOneOf(fieldNames, key)) setError(key, { type: "server", message });
     }
     if (outcome.message) setError("root.server", { type: "server", message: outcome.message });
   });

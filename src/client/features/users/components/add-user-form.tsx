@@ -6,11 +6,11 @@ import { buttonClass } from "../../../components/button";
 import { FormError } from "../../../components/form-error";
 import { FormField, inputClassName, TextField } from "../../../components/form-field";
 import { FormActions, formStyles } from "../../../components/form-layout";
-import type { FormOutcome } from "../../../lib/form-outcome";
+import { type FormOutcome, isOneOf } from "../../../lib/form-outcome";
 import { roleLabel } from "../../../lib/roles";
 
 type FieldName = keyof CreateUser;
-const fieldNames: readonly string[] = ["email", "displayName", "role", "password"];
+const fieldNames: readonly FieldName[] = ["email", "displayName", "role", "password"];
 
 interface AddUserFormProps {
   /** Creates the user (POST /api/users). */
@@ -39,8 +39,8 @@ export function AddUserForm({ onAdd }: AddUserFormProps) {
     }
     let focused = false;
     for (const [key, message] of Object.entries(outcome.fieldErrors ?? {})) {
-      if (!fieldNames.includes(key)) continue;
-      setError(key as FieldName, { type: "server", message }, { shouldFocus: !focused });
+      if (!isOneOf(fieldNames, key)) continue;
+      setError(key, { type: "server", message }, { shouldFocus: !focused });
       focused = true;
     }
     if (!focused && outcome.message) setError("root.server", { type: "server", message: outcome.message });

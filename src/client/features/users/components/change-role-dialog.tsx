@@ -1,6 +1,6 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { type FormEvent, useId, useState } from "react";
-import { type Role, roleCapabilities, roles, type User } from "../../../../shared/auth";
+import { type Role, roleCapabilities, roleSchema, roles, type User } from "../../../../shared/auth";
 import { buttonClass } from "../../../components/button";
 import dialogStyles from "../../../components/dialog.module.css";
 import { FormError } from "../../../components/form-error";
@@ -48,7 +48,10 @@ function ChangeRoleForm({ user, onChangeRole, onDone }: ChangeRoleDialogProps & 
             {...control}
             className={inputClassName}
             value={role}
-            onChange={(event) => setRole(event.currentTarget.value as Role)}
+            onChange={(event) => {
+              const chosen = roleSchema.safeParse(event.currentTarget.value);
+              if (chosen.success) setRole(chosen.data);
+            }}
           >
             {roles.map((option) => (
               <option key={option} value={option}>
