@@ -42,12 +42,44 @@ export const passwordSchema = z
   .min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`)
   .max(MAX_PASSWORD_LENGTH, `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`);
 
-export const displayNameSchema = z
-  .string({ error: "Display name is required." })
-  .trim()
-  .min(1, "Display name is required.")
-  .max(100, "Display name must be at most 100 characters.")
-  .refine(noNul, `Display name ${NUL_MESSAGE}.`);
+/**
+ * Characters a name must not contain: control characters (NUL, line breaks, U+2028/U+2029 separators) and the
+ * bidirectional overrides, embeddings, isolates and marks that reorder text on screen. A name is shown beside the
+ * actions of its owner; these would let it pass for someone else's (issue 6, finding 8).
+ */
+const DISGUISING_RANGES: readonly (readonly [number, number])[] = [
+  [0x00, 0x1f], // C0 controls, line breaks included
+  [0x7f, 0x9f], // DEL and C1 controls (U+0085 is a line break too)
+  [0x061c, 0x061c], // Arabic letter mark
+  [0x200e, 0x200f], // left-to-right and right-to-left marks
+  [0x2028, 0x2029], // line and paragraph separators
+  [0x202a, 0x202e], // bidi embeddings and overrides
+  [0x2066, 0x2069], // bidi isolates
+];
+export const isPlainName = (value: string) =>
+  ![...value].some((char) => {
+    const code = char.codePointAt(0) ?? 0;
+    return DISGUISING_RANGES.some(([from, to]) => code >= from && code <= to);
+  });
+
+/** A name people choose (a user's display name, a token's name): plain text, no markup-like brackets. */
+function nameSchema(label: string, example: string) {
+  return z
+    .string({ error: `${label} is required.` })
+    .trim()
+    .min(1, `${label} is required${example}.`)
+    .max(100, `${label} must be at most 100 characters.`)
+    .refine(
+      isPlainName,
+      `${label} must not contain control, line-separator or text-direction characters; type it as plain text.`,
+    )
+    .refine(
+      (value) => !/[<>]/.test(value),
+      `${label} must not contain < or >: Patchbay shows the email next to the name itself.`,
+    );
+}
+
+export const displayNameSchema = nameSchema("Display name", "");
 
 export const userSchema = z.object({
   id: z.uuid(),
@@ -152,12 +184,7 @@ export const apiTokenListSchema = z.object({ tokens: z.array(apiTokenSchema) });
 
 /** POST /api/tokens: a token for automation, scoped to a role no higher than its owner's. */
 export const createApiTokenSchema = z.object({
-  name: z
-    .string({ error: "Name is required." })
-    .trim()
-    .min(1, "Name is required, e.g. “SIEM sync”.")
-    .max(100, "Name must be at most 100 characters.")
-    .refine(noNul, `Name ${NUL_MESSAGE}.`),
+  name: nameSchema("Name", ", e.g. “SIEM sync”"),
   role: roleSchema,
   expiresInDays: z
     .number({ error: "expiresInDays must be a number of days." })
@@ -177,6 +204,7 @@ export const createdApiTokenSchema = z.object({ token: apiTokenSchema, secret: z
 export const auditActions = [
   "session.sign_in",
   "session.sign_in_failed",
+  "session.sign_in_throttled",
   "session.sign_out",
   "setup.admin_created",
   "integration.test",
@@ -199,8 +227,13 @@ export type AuditAction = z.infer<typeof auditActionSchema>;
 export const auditActorSchema = z.object({
   type: z.enum(["user", "token", "anonymous", "system"]),
   id: z.string().nullable(),
-  /** e.g. "Ada Admin <ada@example.com>", "token “SIEM sync” of ada@example.com", "scheduler". */
+  /** e.g. "Ada Admin <ada@example.com>", "token “SIEM sync” of Ada Admin <ada@example.com>", "scheduler". */
   name: z.string(),
+  /**
+   * The email of the signed-in user (a token's owner) as Patchbay knows it; null for anonymous and system actors.
+   * Show it apart from `name`, whose display-name part a user chooses.
+   */
+  email: z.string().nullable().default(null),
 });
 export type AuditActor = z.infer<typeof auditActorSchema>;
 
@@ -221,21 +254,54 @@ export const auditEventSchema = z.object({
   changes: z
     .object({ before: z.record(z.string(), z.unknown()), after: z.record(z.string(), z.unknown()) })
     .nullable(),
+  /** How many times this event happened (refused sign-ins are counted on one entry per window). */
+  occurrences: z.number().int().min(1).default(1),
+  /** When the last of those occurrences happened; null when there was only one. */
+  lastAt: z.iso.datetime().nullable().default(null),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
+/**
+ * The instants Patchbay accepts as input: ISO 8601 in UTC, from 1970 to 9999. PostgreSQL refuses year 0 and
+ * JavaScript dates end in 275760, so a bound here keeps every date input a 400 with a message, never a 500.
+ */
+export const EARLIEST_INPUT_DATE = "1970-01-01T00:00:00Z";
+export const LATEST_INPUT_DATE = "9999-12-31T23:59:59Z";
+export function boundedDateTime(field: string, example: string) {
+  return z.iso
+    .datetime({ error: `${field} must be an ISO 8601 date-time in UTC, e.g. ${example}.` })
+    .refine((value) => {
+      const ms = Date.parse(value);
+      return (
+        Number.isFinite(ms) && ms >= Date.parse(EARLIEST_INPUT_DATE) && ms <= Date.parse(LATEST_INPUT_DATE)
+      );
+    }, `${field} must be between 1970-01-01 and 9999-12-31.`);
+}
+
 /** GET /api/audit query: filters and an opaque cursor from the previous page's `nextCursor`. */
-export const auditQuerySchema = z.object({
-  actor: z.string().trim().max(200).refine(noNul, `actor ${NUL_MESSAGE}.`).optional(),
-  action: auditActionSchema.optional(),
-  integrationId: z.uuid({ error: "integrationId must be an integration's id." }).optional(),
-  from: z.iso
-    .datetime({ error: "from must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z." })
-    .optional(),
-  to: z.iso.datetime({ error: "to must be an ISO 8601 date-time, e.g. 2026-11-30T23:59:59Z." }).optional(),
-  cursor: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+export const auditQuerySchema = z
+  .object({
+    actor: z.string().trim().max(200).refine(noNul, `actor ${NUL_MESSAGE}.`).optional(),
+    action: auditActionSchema.optional(),
+    integrationId: z.uuid({ error: "integrationId must be an integration's id." }).optional(),
+    from: boundedDateTime("from", "2026-11-01T00:00:00Z").optional(),
+    to: boundedDateTime("to", "2026-11-30T23:59:59Z").optional(),
+    cursor: z
+      .string()
+      .max(100, "cursor is not one Patchbay issued; start again without it.")
+      .regex(/^[A-Za-z0-9_-]+$/, "cursor is not one Patchbay issued; start again without it.")
+      .optional(),
+    limit: z.coerce
+      .number({ error: "limit must be a number from 1 to 200." })
+      .int("limit must be a whole number from 1 to 200.")
+      .min(1, "limit must be a number from 1 to 200.")
+      .max(200, "limit must be a number from 1 to 200.")
+      .default(50),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to), {
+    message: "from must not be later than to.",
+    path: ["from"],
+  });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 export const auditPageSchema = z.object({

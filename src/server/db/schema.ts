@@ -3,8 +3,10 @@ import {
   bigserial,
   boolean,
   index,
+  integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -146,6 +148,22 @@ export const signInFailures = pgTable(
   (t) => [index("sign_in_failures_key_at").on(t.key, t.at)],
 );
 
+/**
+ * Addresses each user has signed in from successfully. A known address is exempt from the account-wide throttle,
+ * so strangers guessing from elsewhere cannot lock the owner out (issue 6, finding 1).
+ */
+export const knownSignInAddresses = pgTable(
+  "known_sign_in_addresses",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    ip: text("ip").notNull(),
+    lastSuccessAt: at("last_success_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.ip] })],
+);
+
 export const auditEvents = pgTable(
   "audit_events",
   {
@@ -156,6 +174,7 @@ export const auditEvents = pgTable(
     actorType: text("actor_type").$type<"user" | "token" | "anonymous" | "system">().notNull(),
     actorId: text("actor_id"),
     actorName: text("actor_name").notNull(),
+    actorEmail: text("actor_email"),
     targetType: text("target_type").$type<"integration" | "user" | "token" | "session">(),
     targetId: text("target_id"),
     integrationId: uuid("integration_id"),
@@ -163,6 +182,9 @@ export const auditEvents = pgTable(
     userAgent: text("user_agent"),
     message: text("message").notNull(),
     changes: jsonb("changes").$type<{ before: Record<string, unknown>; after: Record<string, unknown> }>(),
+    /** Repeats of the same refused sign-in are counted on one row instead of growing the table (issue 6). */
+    occurrences: integer("occurrences").notNull().default(1),
+    lastAt: at("last_at"),
   },
   (t) => [index("audit_events_at").on(t.at), index("audit_events_integration").on(t.integrationId)],
 );

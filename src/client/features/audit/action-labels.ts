@@ -4,6 +4,7 @@ import type { AuditAction } from "../../../shared/auth";
 export const actionLabel: Record<AuditAction, string> = {
   "session.sign_in": "Signed in",
   "session.sign_in_failed": "Sign-in failed",
+  "session.sign_in_throttled": "Sign-in refused (too many failures)",
   "session.sign_out": "Signed out",
   "setup.admin_created": "First admin created",
   "integration.test": "Connection tested",

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, ilike, lt, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, ilike, lt, lte, or, type SQL } from "drizzle-orm";
 import type { AuditAction, AuditEvent, AuditPage, AuditQuery } from "../../../shared/auth";
 import { auditEventSchema } from "../../../shared/auth";
 import type { Database } from "../../db/client";
@@ -12,6 +12,8 @@ export interface Actor {
   type: "user" | "token" | "anonymous" | "system";
   id: string | null;
   name: string;
+  /** The signed-in user's email (for a token: its owner's), shown apart from the name a user can choose. */
+  email?: string | null;
   ip: string | null;
   userAgent: string | null;
 }
@@ -45,6 +47,7 @@ export function auditRow(entry: AuditEntry, at = new Date()): typeof auditEvents
     actorType: entry.actor.type,
     actorId: entry.actor.id,
     actorName: entry.actor.name,
+    actorEmail: entry.actor.email ?? null,
     targetType: entry.target?.type ?? null,
     targetId: entry.target?.id ?? null,
     integrationId: entry.integrationId ?? (entry.target?.type === "integration" ? entry.target.id : null),
@@ -65,13 +68,15 @@ function toAuditEvent(row: AuditEventRow): AuditEvent {
     at: row.at.toISOString(),
     action: row.action,
     outcome: row.outcome,
-    actor: { type: row.actorType, id: row.actorId, name: row.actorName },
+    actor: { type: row.actorType, id: row.actorId, name: row.actorName, email: row.actorEmail },
     target: row.targetType ? { type: row.targetType, id: row.targetId } : null,
     integrationId: row.integrationId,
     sourceIp: row.sourceIp,
     userAgent: row.userAgent,
     message: row.message,
     changes: row.changes,
+    occurrences: row.occurrences,
+    lastAt: row.lastAt === null ? null : row.lastAt.toISOString(),
   });
 }
 
@@ -93,8 +98,11 @@ function decodeCursor(cursor: string): number {
 
 export async function queryAudit(db: Database, query: AuditQuery): Promise<AuditPage> {
   const conditions: SQL[] = [];
-  if (query.actor)
-    conditions.push(ilike(auditEvents.actorName, `%${query.actor.replace(/[\\%_]/g, "\\$&")}%`));
+  if (query.actor) {
+    const pattern = `%${query.actor.replace(/[\\%_]/g, "\\$&")}%`;
+    const byActor = or(ilike(auditEvents.actorName, pattern), ilike(auditEvents.actorEmail, pattern));
+    if (byActor) conditions.push(byActor);
+  }
   if (query.action) conditions.push(eq(auditEvents.action, query.action));
   if (query.integrationId) conditions.push(eq(auditEvents.integrationId, query.integrationId));
   if (query.from) conditions.push(gte(auditEvents.at, new Date(query.from)));

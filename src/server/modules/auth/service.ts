@@ -16,6 +16,8 @@ import type { Database } from "../../db/client";
 import {
   type ApiTokenRow,
   apiTokens,
+  auditEvents,
+  knownSignInAddresses,
   sessions,
   setupTokens,
   signInFailures,
@@ -52,14 +54,17 @@ export interface AuthOptions {
 
 const THROTTLE_WINDOW_MINUTES = 15;
 /**
- * Attempts allowed per window. The tight limit is per account *and* address, so a stranger cannot lock an admin
- * out; the looser account-wide and address-wide limits stop distributed guessing and password spraying.
+ * Attempts allowed per window; only attempts that reached the password check count. The tight limit is per account
+ * *and* address; the looser account-wide and address-wide limits stop distributed guessing and password spraying.
+ * The account-wide limit does not apply from an address the owner signed in from before (KNOWN_ADDRESS_DAYS).
  */
 const THROTTLE_LIMITS = [
   { scope: "account-address", max: 5, who: "for this account from this address" },
   { scope: "account", max: 25, who: "for this account" },
   { scope: "address", max: 20, who: "from this address" },
 ] as const;
+/** How long an address a user signed in from stays exempt from the account-wide limit. */
+const KNOWN_ADDRESS_DAYS = 90;
 const SETUP_LINK_MINUTES = 60;
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -84,11 +89,12 @@ export function actorOf(principal: Principal | null, meta: RequestMeta): Actor {
   if (principal === null) return { type: "anonymous", id: null, name: "anonymous", ...meta };
   const who = `${principal.user.displayName} <${principal.user.email}>`;
   return principal.via.kind === "session"
-    ? { type: "user", id: principal.user.id, name: who, ...meta }
+    ? { type: "user", id: principal.user.id, name: who, email: principal.user.email, ...meta }
     : {
         type: "token",
         id: principal.via.tokenId,
         name: `token “${principal.via.tokenName}” of ${who}`,
+        email: principal.user.email,
         ...meta,
       };
 }
@@ -120,6 +126,53 @@ export function createAuthService(db: Database, options: AuthOptions) {
       .from(signInFailures)
       .where(and(eq(signInFailures.key, key), gt(signInFailures.at, since)));
     return row?.n ?? 0;
+  }
+
+  async function isKnownAddress(userId: string, ip: string, now: Date): Promise<boolean> {
+    const [row] = await db
+      .select({ userId: knownSignInAddresses.userId })
+      .from(knownSignInAddresses)
+      .where(
+        and(
+          eq(knownSignInAddresses.userId, userId),
+          eq(knownSignInAddresses.ip, ip),
+          gt(knownSignInAddresses.lastSuccessAt, new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 86_400_000)),
+        ),
+      );
+    return row !== undefined;
+  }
+
+  /**
+   * A refused sign-in is audited once per account, address and window; repeats only raise that row's count, so a
+   * stranger hammering the sign-in form cannot grow the audit table without bound.
+   */
+  async function recordRefusal(email: string, who: string, meta: RequestMeta, now: Date) {
+    const since = new Date(now.getTime() - THROTTLE_WINDOW_MINUTES * 60_000);
+    const [counted] = await db
+      .update(auditEvents)
+      .set({ occurrences: sql`${auditEvents.occurrences} + 1`, lastAt: now })
+      .where(
+        and(
+          eq(auditEvents.action, "session.sign_in_throttled"),
+          eq(auditEvents.actorName, email),
+          eq(auditEvents.sourceIp, meta.ip),
+          gt(auditEvents.at, since),
+        ),
+      )
+      .returning({ id: auditEvents.id });
+    if (counted) return;
+    await recordAudit(
+      db,
+      [
+        {
+          action: "session.sign_in_throttled",
+          outcome: "failure",
+          actor: { type: "anonymous", id: null, name: email, ...meta },
+          message: `Sign-in refused: too many failed attempts ${who}. Further refusals for this account from this address in the next ${THROTTLE_WINDOW_MINUTES} minutes are counted on this entry.`,
+        },
+      ],
+      now,
+    );
   }
 
   async function startSession(user: UserRow, meta: RequestMeta) {
@@ -317,13 +370,19 @@ export function createAuthService(db: Database, options: AuthOptions) {
     // --- sessions ------------------------------------------------------------------------------------------------
 
     async signIn(email: string, password: string, meta: RequestMeta, previousCookie: string | undefined) {
-      const since = new Date(Date.now() - THROTTLE_WINDOW_MINUTES * 60_000);
+      const now = new Date();
+      const since = new Date(now.getTime() - THROTTLE_WINDOW_MINUTES * 60_000);
       const keys = throttleKeys(email, meta.ip);
+      const user = await userByEmail(email);
+      // An address the owner signed in from before is exempt from the account-wide limit: a stranger's guesses
+      // from elsewhere can then slow the account down, but never lock its owner out of a place they use.
+      const known = user !== undefined && (await isKnownAddress(user.id, meta.ip, now));
       // Count this attempt before the (slow) password check: parallel guesses all see each other, so a burst
-      // cannot slip past the limit. A success removes its own rows again.
+      // cannot slip past the limit. A refused attempt removes its rows again (it never reached the password
+      // check, so it must not count toward any limit), and so does a success.
       const attempt = await db
         .insert(signInFailures)
-        .values(Object.values(keys).map((key) => ({ key, at: new Date() })))
+        .values(Object.values(keys).map((key) => ({ key, at: now })))
         .returning({ id: signInFailures.id });
       const forgetAttempt = () =>
         db.delete(signInFailures).where(
@@ -333,15 +392,10 @@ export function createAuthService(db: Database, options: AuthOptions) {
           ),
         );
       for (const limit of THROTTLE_LIMITS) {
+        if (limit.scope === "account" && known) continue;
         if ((await recentFailures(keys[limit.scope], since)) > limit.max) {
-          await recordAudit(db, [
-            {
-              action: "session.sign_in_failed",
-              outcome: "failure",
-              actor: { type: "anonymous", id: null, name: email, ...meta },
-              message: `Sign-in refused: too many failed attempts ${limit.who}.`,
-            },
-          ]);
+          await forgetAttempt();
+          await recordRefusal(email, limit.who, meta, now);
           throw new AppError(
             429,
             "rate_limited",
@@ -350,7 +404,6 @@ export function createAuthService(db: Database, options: AuthOptions) {
         }
       }
 
-      const user = await userByEmail(email);
       const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash));
       if (!user || !ok || !user.active) {
         await recordAudit(db, [
@@ -380,11 +433,24 @@ export function createAuthService(db: Database, options: AuthOptions) {
       await db
         .delete(signInFailures)
         .where(inArray(signInFailures.key, [keys["account-address"], keys.account]));
+      await db
+        .insert(knownSignInAddresses)
+        .values({ userId: user.id, ip: meta.ip, lastSuccessAt: now })
+        .onConflictDoUpdate({
+          target: [knownSignInAddresses.userId, knownSignInAddresses.ip],
+          set: { lastSuccessAt: now },
+        });
       const started = await startSession(user, meta);
       await recordAudit(db, [
         {
           action: "session.sign_in",
-          actor: { type: "user", id: user.id, name: `${user.displayName} <${user.email}>`, ...meta },
+          actor: {
+            type: "user",
+            id: user.id,
+            name: `${user.displayName} <${user.email}>`,
+            email: user.email,
+            ...meta,
+          },
           target: { type: "user", id: user.id },
           message: "Signed in.",
         },
@@ -686,6 +752,11 @@ export function createAuthService(db: Database, options: AuthOptions) {
       await db
         .delete(signInFailures)
         .where(lt(signInFailures.at, new Date(now.getTime() - THROTTLE_WINDOW_MINUTES * 60_000)));
+      await db
+        .delete(knownSignInAddresses)
+        .where(
+          lt(knownSignInAddresses.lastSuccessAt, new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 86_400_000)),
+        );
       const dayAgo = new Date(now.getTime() - 86_400_000);
       await db.delete(sessions).where(or(lt(sessions.expiresAt, dayAgo), lt(sessions.revokedAt, dayAgo)));
     },

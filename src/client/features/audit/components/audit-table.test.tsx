@@ -12,7 +12,12 @@ const roleChange: AuditEvent = {
   at: "2025-11-22T10:00:00.000Z",
   action: "user.update",
   outcome: "success",
-  actor: { type: "user", id: "0f4c3c1e-8d4a-4c55-9a0e-6c2b8f1d2a01", name: "Ada Admin <ada@example.com>" },
+  actor: {
+    type: "user",
+    id: "0f4c3c1e-8d4a-4c55-9a0e-6c2b8f1d2a01",
+    name: "Ada Admin <ada@example.com>",
+    email: "ada@example.com",
+  },
   target: { type: "user", id: "7a1d9b2c-3e4f-4a5b-8c6d-7e8f9a0b1c2d" },
   integrationId: null,
   sourceIp: "192.0.2.10",
@@ -22,6 +27,8 @@ const roleChange: AuditEvent = {
     before: { role: "viewer", displayName: "Vic Viewer", active: true },
     after: { role: "admin", displayName: "Vic Viewer", active: true },
   },
+  occurrences: 1,
+  lastAt: null,
 };
 
 const failedConnect: AuditEvent = {
@@ -29,13 +36,20 @@ const failedConnect: AuditEvent = {
   at: "2025-11-22T09:00:00.000Z",
   action: "integration.disconnect",
   outcome: "failure",
-  actor: { type: "token", id: "5b6c7d8e", name: "token “SIEM sync” of ada@example.com" },
+  actor: {
+    type: "token",
+    id: "5b6c7d8e",
+    name: "token “SIEM sync” of Ada Admin <ada@example.com>",
+    email: "ada@example.com",
+  },
   target: { type: "integration", id: INTEGRATION },
   integrationId: INTEGRATION,
   sourceIp: null,
   userAgent: null,
   message: "The token's role (viewer) cannot do this.",
   changes: null,
+  occurrences: 1,
+  lastAt: null,
 };
 
 function renderTable(events: AuditEvent[]) {
@@ -86,15 +100,24 @@ describe("AuditTable", () => {
     const rows = within(table)
       .getAllByRole("row")
       .filter((row) => row.closest("table") === table);
-    expect(rows[1]).toHaveTextContent(/Ada Admin <ada@example.com>\s*User changed/);
+    // The email Patchbay knows is its own element, apart from the name the user chose.
+    const actor = within(rows[1] as HTMLElement).getAllByRole("cell")[1] as HTMLElement;
+    expect(actor.textContent).toBe("Ada Adminada@example.com");
+    expect(within(actor).getByText("ada@example.com")).toBeInTheDocument();
     expect(rows[1]).toHaveTextContent("Success");
     expect(rows[1]).toHaveTextContent("192.0.2.10");
-    expect(rows[2]).toHaveTextContent(/token “SIEM sync” of ada@example.com/);
+    expect(rows[2]).toHaveTextContent(/token “SIEM sync” of Ada Admin\s*ada@example.com/);
     expect(rows[2]).toHaveTextContent("Failure");
     expect(within(rows[2] as HTMLElement).getByRole("link", { name: "Contoso production" })).toHaveAttribute(
       "href",
       `/integrations/${INTEGRATION}`,
     );
+  });
+
+  it("says how often a counted event happened, and when last", () => {
+    renderTable([{ ...failedConnect, occurrences: 25, lastAt: "2025-11-22T09:14:00.000Z" }]);
+    const table = screen.getByRole("table", { name: "Events" });
+    expect(within(table).getByText(/25 times, last/)).toBeInTheDocument();
   });
 
   it("expands a before/after diff of the changed fields", async () => {

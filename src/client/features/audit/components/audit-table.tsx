@@ -89,6 +89,20 @@ function Target({ event, integrationNames }: { event: AuditEvent; integrationNam
   );
 }
 
+/**
+ * Who acted. A user's email comes from Patchbay's own records and is shown on its own line, apart from the
+ * display name they chose, so a name dressed up as someone else's cannot pass for theirs.
+ */
+function Actor({ actor }: { actor: AuditEvent["actor"] }) {
+  const label = actor.email ? actor.name.replace(` <${actor.email}>`, "") : actor.name;
+  return (
+    <span className={styles.actor}>
+      <bdi>{label}</bdi>
+      {actor.email ? <span className={styles.actorEmail}>{actor.email}</span> : null}
+    </span>
+  );
+}
+
 interface AuditTableProps {
   events: AuditEvent[];
   labelledBy: string;
@@ -107,8 +121,20 @@ export function AuditTable({ events, labelledBy, integrationNames }: AuditTableP
         <tr key={event.id}>
           <td className={tableStyles.nowrap}>
             <time dateTime={event.at}>{formatAbsolute(event.at)}</time>
+            {event.occurrences > 1 ? (
+              <span className={styles.repeats}>
+                {event.occurrences} times
+                {event.lastAt ? (
+                  <>
+                    , last <time dateTime={event.lastAt}>{formatAbsolute(event.lastAt)}</time>
+                  </>
+                ) : null}
+              </span>
+            ) : null}
           </td>
-          <td>{event.actor.name}</td>
+          <td>
+            <Actor actor={event.actor} />
+          </td>
           <td className={styles.action}>
             {actionLabel[event.action]}
             <code className={styles.actionCode}>{event.action}</code>
