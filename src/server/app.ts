@@ -12,6 +12,7 @@ import { type DatabaseHandle, openDatabase } from "./db/client";
 import type { Env } from "./env";
 import { type RecheckJobs, startRecheckJobs } from "./jobs/recheck";
 import { AppError } from "./lib/app-error";
+import { safeErrorSerializer } from "./lib/safe-error-log";
 import { auditRoutes } from "./modules/audit/routes";
 import guardPlugin from "./modules/auth/guard";
 import { authRoutes } from "./modules/auth/routes";
@@ -89,6 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logger: {
       level: env.LOG_LEVEL,
       redact: { paths: redactedPaths, censor: "[redacted]" },
+      serializers: { err: safeErrorSerializer },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: 64 * 1024,

@@ -3,7 +3,7 @@
 
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BodyTooLargeError, entraTimestamp, isGuid, readBody, sendJson } from "./http-helpers";
+import { BodyTooLargeError, entraTimestamp, HOSTILE_TEXT, isGuid, readBody, sendJson } from "./http-helpers";
 import { SIM_TENANTS, type SimApp, type SimTenant, WINDOWS_DEFENDER_ATP_APP_ID } from "./seed";
 import type { SigningKey } from "./signing-key";
 
@@ -121,7 +121,7 @@ function sendEntraError(
 /** Sends an Entra-shaped fault response (429 / 500) for the token endpoint. */
 export function sendEntraFault(
   res: ServerResponse,
-  kind: "rate_limit" | "server_error",
+  kind: "rate_limit" | "server_error" | "hostile_text",
   retryAfterSeconds: number,
   correlationId: string = randomUUID(),
 ): void {
@@ -135,6 +135,8 @@ export function sendEntraFault(
       correlationId,
       { "retry-after": String(retryAfterSeconds) },
     );
+  } else if (kind === "hostile_text") {
+    sendEntraError(res, 500, "server_error", 50000, HOSTILE_TEXT, correlationId);
   } else {
     sendEntraError(
       res,

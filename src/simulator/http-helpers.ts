@@ -106,3 +106,6 @@ export function formatHostPort(host: string, port: number): string {
   const shown = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
   return shown.includes(":") ? `[${shown}]:${port}` : `${shown}:${port}`;
 }
+
+/** The text of a `hostile_text` fault. */
+export const HOSTILE_TEXT = `AADSTS50000: hostile\u0000upstream \u0007\u001b[31mred\u202eesrever \ud800 ${"x".repeat(250_000)}`;

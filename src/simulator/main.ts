@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     `  curl --cacert ${sim.certPath} -X PUT ${sim.origin}/__simulator/faults/${SIM_SEED.faults.tenantId} \\`,
     `    -H 'content-type: application/json' -d '{"kind":"rate_limit","retryAfterSeconds":30,"target":"api"}'`,
     `  curl --cacert ${sim.certPath} -X DELETE ${sim.origin}/__simulator/faults/${SIM_SEED.faults.tenantId}`,
-    '  kinds: rate_limit {retryAfterSeconds}, server_error, slow {delayMs}, non_json; target: "token" | "api"',
+    '  kinds: rate_limit {retryAfterSeconds}, server_error, slow {delayMs}, non_json, hostile_text; target: "token" | "api"',
     '        unauthorized; target: "api" only (401 for valid tokens, like a token from another cloud)',
     "",
     "Press Ctrl+C to stop.",

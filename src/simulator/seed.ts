@@ -51,6 +51,14 @@ export const SIM_SEED = {
     secretId: "af26a750-45fb-4444-b524-6b5813eb8bf7",
     description: "Defender for Endpoint not provisioned in the tenant: 400 invalid_resource AADSTS500011.",
   },
+  hostileUpstream: {
+    tenantId: "3253ae49-73e2-4ff9-964d-e84b7eb755c7",
+    appId: "8b8e00be-ec8b-4e68-b010-182c4776680a",
+    appSecret: "u8j8Q~YgjmUhBel31iEl2hpChYgCfrL1spNxnyVm",
+    secretId: "105ab109-bd21-409a-8116-3f144a9928b8",
+    description:
+      "Healthy app whose tenant takes switchable faults like `faults`, kept apart for the hostile-upstream tests (NUL, controls, megabytes in Microsoft's text).",
+  },
   faults: {
     tenantId: "45d61c35-15a1-49cd-bf80-5ec9dbc7ef5f",
     appId: "27ff7a29-1270-48b5-8a94-c8e66f307c32",
@@ -238,6 +246,28 @@ export const SIM_TENANTS: readonly SimTenant[] = [
         displayName: APP_NAME,
         servicePrincipalId: "6a0b5b73-1c5b-44bf-bafd-958c662ca545",
         secrets: [{ id: SIM_SEED.faults.secretId, value: SIM_SEED.faults.appSecret, expiresAt: VALID_UNTIL }],
+        roles: ["Machine.Read.All", "Alert.Read.All"],
+      },
+    ],
+  },
+  {
+    tenantId: SIM_SEED.hostileUpstream.tenantId,
+    displayName: "Tailspin Toys",
+    domain: "tailspintoys.onmicrosoft.com",
+    cloud: "commercial",
+    defenderProvisioned: true,
+    apps: [
+      {
+        appId: SIM_SEED.hostileUpstream.appId,
+        displayName: APP_NAME,
+        servicePrincipalId: "79a3ca6b-2333-4dfe-8508-b77ae1d6c06a",
+        secrets: [
+          {
+            id: SIM_SEED.hostileUpstream.secretId,
+            value: SIM_SEED.hostileUpstream.appSecret,
+            expiresAt: VALID_UNTIL,
+          },
+        ],
         roles: ["Machine.Read.All", "Alert.Read.All"],
       },
     ],
@@ -787,6 +817,11 @@ export const SIM_DEFENDER_DATA: Readonly<Record<string, SimDefenderData>> = {
     0,
   ),
   [SIM_SEED.faults.tenantId]: buildData(SIM_SEED.faults.tenantId, tenantDomain(SIM_SEED.faults.tenantId), 11),
+  [SIM_SEED.hostileUpstream.tenantId]: buildData(
+    SIM_SEED.hostileUpstream.tenantId,
+    tenantDomain(SIM_SEED.hostileUpstream.tenantId),
+    5,
+  ),
   [SIM_SEED.machinesOnly.tenantId]: buildData(
     SIM_SEED.machinesOnly.tenantId,
     tenantDomain(SIM_SEED.machinesOnly.tenantId),

@@ -18,6 +18,7 @@ import {
   BodyTooLargeError,
   formatHostPort,
   formatOrigin,
+  HOSTILE_TEXT,
   isGuid,
   readBody,
   sendEmpty,
@@ -41,6 +42,9 @@ export const simFaultSchema = z.discriminatedUnion("kind", [
     target: faultTargetSchema,
   }),
   z.object({ kind: z.literal("non_json"), target: faultTargetSchema }),
+  // A rogue or broken upstream: an error whose text carries NUL, control and text-direction characters, an unpaired
+  // surrogate and a quarter of a megabyte, all valid JSON (PostgreSQL's jsonb refuses \u0000).
+  z.object({ kind: z.literal("hostile_text"), target: faultTargetSchema }),
   // The API refuses the tenant's (otherwise valid) tokens, as Defender does for a token whose audience belongs to
   // another cloud. Only the API can answer that way, so "token" is not a target of this fault.
   z.object({ kind: z.literal("unauthorized"), target: z.literal("api") }),
@@ -229,6 +233,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         return true;
       case "non_json":
         sendHtml(res, 200, NON_JSON_HTML);
+        return true;
+      case "hostile_text":
+        if (style === "entra") {
+          sendEntraFault(res, "hostile_text", 0);
+        } else sendDefenderError(res, 500, "Internal\u0000Error", HOSTILE_TEXT);
         return true;
       case "unauthorized":
         // Always an api-target fault (see simFaultSchema), hence always Defender's error shape.

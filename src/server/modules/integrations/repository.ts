@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type IntegrationRow, integrationEvents, integrations, type StoredConfig } from "../../db/schema";
+import { cleanUpstream, cleanUpstreamText, cleanUpstreamValues } from "../../lib/upstream-text";
 import { type AuditEntry, recordAudit } from "../audit/audit";
 
 /** Persistence of integrations and their event log. Every write that changes state records its event atomically. */
@@ -25,10 +26,18 @@ export function isActiveConnectionConflict(error: unknown): boolean {
 }
 
 export function createIntegrationRepository(db: Database) {
+  // Reports and events quote upstream text; whatever a caller forgot to clean is cleaned here, before jsonb sees it.
   const eventRow = (integrationId: string, at: Date, event: NewEvent) => ({
     integrationId,
     at,
     ...event,
+    message: cleanUpstreamText(event.message, 4_000),
+    detail: cleanUpstreamValues(event.detail),
+  });
+  const storable = <P extends IntegrationPatch>(patch: P): P => ({
+    ...patch,
+    ...("lastError" in patch ? { lastError: cleanUpstream(patch.lastError) } : {}),
+    ...("lastReport" in patch ? { lastReport: cleanUpstream(patch.lastReport) } : {}),
   });
 
   return {
@@ -58,7 +67,7 @@ export function createIntegrationRepository(db: Database) {
 
     async insert(row: IntegrationRow, event: NewEvent, audit: AuditEntry[]): Promise<IntegrationRow> {
       return db.transaction(async (tx) => {
-        const [inserted] = await tx.insert(integrations).values(row).returning();
+        const [inserted] = await tx.insert(integrations).values(storable(row)).returning();
         if (!inserted) throw new Error("insert returned no row");
         await tx.insert(integrationEvents).values(eventRow(row.id, row.updatedAt, event));
         await recordAudit(tx, audit, row.updatedAt);
@@ -82,7 +91,7 @@ export function createIntegrationRepository(db: Database) {
       return db.transaction(async (tx) => {
         const [updated] = await tx
           .update(integrations)
-          .set(patch)
+          .set(storable(patch))
           .where(
             and(
               eq(integrations.id, id),

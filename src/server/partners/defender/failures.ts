@@ -1,5 +1,6 @@
 import type { FailureDetail, IntegrationError } from "../../../shared/contract";
 import type { VerificationErrorCode } from "../../../shared/errors";
+import { cleanUpstreamRecord } from "../../lib/upstream-text";
 
 /**
  * What each verification failure means and where in Azure to fix it: the troubleshooting of the setup guides made
@@ -32,7 +33,8 @@ export function failure(
     code,
     message,
     remediation,
-    detail,
+    // Microsoft's own words: NUL, controls and megabytes must never reach the database or a page.
+    detail: cleanUpstreamRecord(detail),
   });
   switch (code) {
     case "invalid_secret":
