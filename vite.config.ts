@@ -3,9 +3,16 @@ import { defineConfig } from "vitest/config";
 
 const apiTarget = `http://${process.env.HOST ?? "127.0.0.1"}:${process.env.PORT ?? "8080"}`;
 
+/**
+ * Source maps are not part of a build (they would hand anyone the dashboard's source). `PATCHBAY_SOURCEMAPS=1 npm
+ * run build` writes them for debugging as "hidden" maps: the bundles do not point at them, the server never serves
+ * *.map, and they stay in dist/ for whoever holds the build to map a stack trace back to the source.
+ */
+export const buildSourcemap = process.env.PATCHBAY_SOURCEMAPS === "1" ? "hidden" : false;
+
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist", sourcemap: true, emptyOutDir: true },
+  build: { outDir: "dist", sourcemap: buildSourcemap, emptyOutDir: true },
   // changeOrigin stays off: the server compares Origin with Host to refuse cross-site requests.
   server: { port: 5173, strictPort: true, proxy: { "/api": { target: apiTarget, changeOrigin: false } } },
   test: {

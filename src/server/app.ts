@@ -33,6 +33,8 @@ export interface BuildAppOptions {
   mutationsPerMinute?: number;
   /** Serve dist/ (the built dashboard). */
   serveClient?: boolean;
+  /** Serve the dashboard from this directory instead of dist/ (tests). */
+  clientDir?: string;
   /** How often re-check workers poll for jobs (tests shorten it). */
   jobPollingSeconds?: number;
 }
@@ -84,9 +86,42 @@ function depthOf(value: unknown, limit: number, depth = 0): number {
   return deepest;
 }
 
+/** Headers are a few KiB sent at once; a client gets this long for them (or the request timeout, if shorter). */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** Idle keep-alive connections close after this: longer than the usual proxy's 60 s, so the proxy closes first. */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+/** Margin a connection may stay silent beyond the verification deadline (database work after the verification). */
+const SILENCE_MARGIN_MS = 30_000;
+
+/**
+ * What one connection may hold, so a client that sends headers and then drips its body (or sends nothing) is cut
+ * off instead of being kept forever (Fastify's own defaults are "no limit").
+ */
+export function serverTimeouts(
+  env: Pick<Env, "PATCHBAY_REQUEST_TIMEOUT_MS" | "PATCHBAY_VERIFY_DEADLINE_MS">,
+) {
+  const requestTimeout = env.PATCHBAY_REQUEST_TIMEOUT_MS;
+  return {
+    // The whole request, headers and body, must arrive within this: otherwise Fastify answers 408 and closes.
+    requestTimeout,
+    // A socket silent in both directions this long is destroyed (e.g. a client that stops reading the response).
+    // The longest legitimate silence is Patchbay verifying with Microsoft, so it outlasts the verification deadline.
+    connectionTimeout: env.PATCHBAY_VERIFY_DEADLINE_MS + SILENCE_MARGIN_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      requestTimeout,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+      // Node enforces the two deadlines above only when it sweeps its connections, every 30 s by default; sweep
+      // every second (or faster for short timeouts) so a deadline holds to within a second.
+      connectionsCheckingInterval: Math.min(1_000, Math.floor(requestTimeout / 4)),
+    },
+  };
+}
+
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { env } = options;
   const app = Fastify({
+    ...serverTimeouts(env),
     logger: {
       level: env.LOG_LEVEL,
       redact: { paths: redactedPaths, censor: "[redacted]" },
@@ -97,8 +132,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     genReqId: () => randomUUID(),
     trustProxy: env.PATCHBAY_TRUST_PROXY ?? false,
     routerOptions: { ignoreTrailingSlash: true },
-    frameworkErrors: (_error, _request, reply: FastifyReply) => {
-      reply.code(400).send({ error: { code: "bad_request", message: "The request URL is malformed." } });
+    // Answered before routing, so no plugin's hooks run: the headers every API answer carries are set here.
+    frameworkErrors: (_error, request, reply: FastifyReply) => {
+      reply
+        .code(400)
+        .header("x-request-id", request.id)
+        .header("cache-control", "no-store")
+        .send({ error: { code: "bad_request", message: "The request URL is malformed." } });
     },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -229,5 +269,6 @@ async function wire(
   await app.register(authRoutes(auth, { sessionMaxHours: env.PATCHBAY_SESSION_MAX_HOURS, mutationLimit }));
   await app.register(auditRoutes(database.db));
   await app.register(integrationRoutes(service, mutationLimit));
-  if (options.serveClient ?? true) await app.register(staticPlugin);
+  if (options.serveClient ?? true)
+    await app.register(staticPlugin, options.clientDir ? { root: options.clientDir } : {});
 }

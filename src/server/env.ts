@@ -64,6 +64,11 @@ const envSchema = z.object({
     .transform((v) => new URL(v).origin)
     .optional(),
   PATCHBAY_VERIFY_DEADLINE_MS: z.coerce.number().int().min(500).max(300_000).default(30_000),
+  /**
+   * A client must send a whole request (headers and body) within this; otherwise it gets a 408 and the connection
+   * is closed. Bounds what a client that drips its body slowly can hold.
+   */
+  PATCHBAY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(300_000).default(30_000),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -1,6 +1,7 @@
 import helmet from "@fastify/helmet";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { isApiRequest } from "../lib/api-path";
 
 /** Security headers with a strict, self-only Content Security Policy. */
 async function securityPlugin(app: FastifyInstance) {
@@ -28,7 +29,8 @@ async function securityPlugin(app: FastifyInstance) {
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
-    if (request.url.startsWith("/api/")) reply.header("cache-control", "no-store");
+    // On the routed path, not the raw URL: `/%61pi/integrations` reaches the API and must not be cached either.
+    if (isApiRequest(request)) reply.header("cache-control", "no-store");
     if (request.protocol === "https")
       reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
   });

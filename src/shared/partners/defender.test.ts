@@ -462,6 +462,33 @@ describe("name", () => {
   ])("refuses %s", (_label, input, message) => {
     expect(messageFor("name", input)).toBe(message);
   });
+
+  const pastedSecret =
+    "This looks like an Entra client secret Value. A name is shown to everyone in Patchbay and kept in the audit log, so it must never be a secret: paste the secret into App Secret and name the connection e.g. after the tenant.";
+
+  // A name is stored in clear, shown to every viewer and kept in the audit log after Disconnect: refused.
+  it.each([
+    ["an Entra secret Value", SECRET],
+    ["one with white space around it", `  ${SECRET}\n`],
+    ["another one", "hIt8Q~nZgwN8KW1atm.Tt~sRSFzapWPsJs1rY130"],
+    ["one with a hyphen and an underscore", "pcb8Q~DonQdfZDQDI6R_VIvED5.BucgDaSi-yrj"],
+  ])("refuses %s, without echoing it", (_label, input) => {
+    const message = messageFor("name", input);
+    expect(message).toBe(pastedSecret);
+    expect(message).not.toContain(SECRET.slice(6));
+    const update = defenderUpdateSchema().safeParse({ name: input });
+    expect(update.success ? [] : update.error.issues.map((i) => [i.path[0], i.message])).toEqual([
+      ["name", pastedSecret],
+    ]);
+  });
+
+  it.each([
+    ["a tilde elsewhere", "Contoso~production"],
+    ["the secret's shape but with spaces", "abc8Q~ Contoso production tenant 2025 EU"],
+    ["a GUID (only a warning)", TENANT_ID],
+  ])("accepts %s", (_label, input) => {
+    expect(messagesFor("name", input)).toEqual([]);
+  });
 });
 
 describe("partner", () => {
@@ -537,6 +564,48 @@ describe("defenderInputWarnings", () => {
 
   it("is a warning, not an error: the schema accepts the form", () => {
     expect(defenderConnectSchema().safeParse({ ...valid, appId: TENANT_ID }).success).toBe(true);
+  });
+
+  const guidName =
+    "Name looks like an ID (a GUID), such as a Tenant ID, an App ID or a secret's ID. It is only a label for this connection, shown to everyone in Patchbay and kept in the audit log; a name people recognise, e.g. the tenant's, is easier to find.";
+  const tokenName =
+    "Name looks like a key or a secret (a long run of random characters). A name is shown to everyone in Patchbay and kept in the audit log, so it must never be a secret; name the connection e.g. after the tenant.";
+
+  it.each([
+    ["a GUID", TENANT_ID, guidName],
+    ["a secret's ID in upper case, with white space", ` ${SECRET_ID.toUpperCase()} `, guidName],
+    ["an older-format Entra secret", "Lp/7Q]:xw?Fh2@Hq-XzY9.b3kT*uN0e=", tokenName],
+    ["a base64 key", "A5LE3738uAOhQKPqDybP6+LTscSMYLP0", tokenName],
+    ["a Patchbay API token", "pbt_6xVA5OIynj7I-00v1evZVbTV9d6hFlfemjXJvSMsqVk", tokenName],
+    ["a GitHub token", "ghp_yW2JHbVJEELuR3PYmUdF67zKmdDQvDJsnRqA", tokenName],
+    ["a long hex key", "65f4ff5bff6564a99cd00b575544c080bd6a7abf", tokenName],
+  ])("warns on Name when it is %s, without echoing it", (_label, name, message) => {
+    const warnings = defenderInputWarnings({ tenantId: TENANT_ID, appId: APP_ID, name });
+    expect(warnings).toEqual([{ field: "name", message }]);
+    expect(message.toLowerCase()).not.toContain(name.trim().toLowerCase());
+    // Only a warning: the schema takes the form as it is.
+    expect(messagesFor("name", name)).toEqual([]);
+  });
+
+  it.each([
+    "Contoso production",
+    "Contoso-Production-EU-West-2025",
+    "ContosoProductionTenant2024",
+    "Woodgrove_Bank_SOC_Defender_EU1",
+    "SOC-Team-Alpha-Region-NorthEurope",
+    "MDE_PROD_WESTEUROPE_2024_Q3",
+    "Contoso.Defender.Production.2025",
+    "PatchbayDefenderIntegration01",
+    "ACME-EMEA-MDE-P1-2024-11-03",
+    "security@contoso.onmicrosoft.com",
+    "SOC",
+    "",
+  ])("does not warn for the name %j", (name) => {
+    expect(defenderInputWarnings({ tenantId: TENANT_ID, appId: APP_ID, name })).toEqual([]);
+  });
+
+  it("does not also warn for an Entra secret Value in Name: the schema refuses it", () => {
+    expect(defenderInputWarnings({ name: SECRET })).toEqual([]);
   });
 });
 

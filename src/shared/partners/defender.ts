@@ -335,12 +335,53 @@ export const appSecretSchema = z
     return value;
   });
 
+/**
+ * An Entra client secret Value as Entra issues them (since 2021): three characters, a digit, "Q~", then about 34
+ * more from letters, digits and `_ . ~ -`; 40 in all. Nothing a person would call a connection looks like this.
+ */
+const ENTRA_SECRET_VALUE = /^[\w.~-]{3}\dQ~[\w.~-]{30,40}$/;
+
+export function looksLikeEntraSecretValue(value: string): boolean {
+  return ENTRA_SECRET_VALUE.test(value.trim());
+}
+
+const characterClass = (c: string) => (/[a-z]/.test(c) ? 0 : /[A-Z]/.test(c) ? 1 : /\d/.test(c) ? 2 : 3);
+
+/**
+ * A long run of random characters (a key, a token, an older Entra secret), as opposed to a name: 20 or more
+ * characters with no spaces whose words (split at `-`, `_`, `.`) switch between lower case, upper case, digits and
+ * symbols at nearly every other character. Names switch only where a word or a number starts. A heuristic, so it
+ * only ever warns.
+ */
+export function looksLikeRandomToken(raw: string): boolean {
+  const value = raw.trim();
+  if (value.length < 20 || /\s/.test(value)) return false;
+  if (/^[0-9a-f]{32,}$/i.test(value)) return true;
+  let characters = 0;
+  let pairs = 0;
+  let switches = 0;
+  for (const word of value.split(/[-_.]+/)) {
+    if (word.length < 5) continue;
+    characters += word.length;
+    for (let i = 1; i < word.length; i += 1) {
+      pairs += 1;
+      if (characterClass(word.charAt(i)) !== characterClass(word.charAt(i - 1))) switches += 1;
+    }
+  }
+  return characters >= 12 && switches / pairs >= 0.45;
+}
+
 export const integrationNameSchema = z
   .string()
   .trim()
   .min(1, "Name must not be empty; leave it out to use the default.")
   .max(MAX_NAME_LENGTH, `Name must be at most ${MAX_NAME_LENGTH} characters.`)
-  .refine((v) => !v.includes("\u0000"), "Name must not contain a NUL character.");
+  .refine((v) => !v.includes("\u0000"), "Name must not contain a NUL character.")
+  // Refused, not only warned about: a name is shown to every viewer and kept in the audit log for good.
+  .refine(
+    (v) => !looksLikeEntraSecretValue(v),
+    "This looks like an Entra client secret Value. A name is shown to everyone in Patchbay and kept in the audit log, so it must never be a secret: paste the secret into App Secret and name the connection e.g. after the tenant.",
+  );
 
 export function baseUrlSchema(extraHosts: readonly string[] = []) {
   return z.string({ error: "Base URL is required." }).transform((raw, ctx) => {
@@ -385,12 +426,16 @@ export type DefenderUpdateInput = z.input<ReturnType<typeof defenderUpdateSchema
 export type DefenderUpdate = z.output<ReturnType<typeof defenderUpdateSchema>>;
 
 export interface FieldWarning {
-  field: "tenantId" | "appId" | "baseUrl";
+  field: "tenantId" | "appId" | "baseUrl" | "name";
   message: string;
 }
 
-/** Input that is valid but probably wrong. Shown next to the field; never blocks. */
-export function defenderInputWarnings(input: { tenantId?: string; appId?: string }): FieldWarning[] {
+/** Input that is valid but probably wrong. Shown next to the field; never blocks. Messages never echo the value. */
+export function defenderInputWarnings(input: {
+  tenantId?: string | undefined;
+  appId?: string | undefined;
+  name?: string | undefined;
+}): FieldWarning[] {
   const warnings: FieldWarning[] = [];
   const tenant = input.tenantId?.trim().toLowerCase();
   const app = input.appId?.trim().toLowerCase();
@@ -399,6 +444,20 @@ export function defenderInputWarnings(input: { tenantId?: string; appId?: string
       field: "appId",
       message:
         "App ID is the same as Tenant ID. On the Overview page, App ID is “Application (client) ID”; Tenant ID is “Directory (tenant) ID”.",
+    });
+  }
+  const name = input.name?.trim() ?? "";
+  if (isGuid(name)) {
+    warnings.push({
+      field: "name",
+      message:
+        "Name looks like an ID (a GUID), such as a Tenant ID, an App ID or a secret's ID. It is only a label for this connection, shown to everyone in Patchbay and kept in the audit log; a name people recognise, e.g. the tenant's, is easier to find.",
+    });
+  } else if (!looksLikeEntraSecretValue(name) && looksLikeRandomToken(name)) {
+    warnings.push({
+      field: "name",
+      message:
+        "Name looks like a key or a secret (a long run of random characters). A name is shown to everyone in Patchbay and kept in the audit log, so it must never be a secret; name the connection e.g. after the tenant.",
     });
   }
   return warnings;

@@ -170,6 +170,37 @@ describe("ConnectForm", () => {
     expect(appId).toHaveAccessibleDescription(/App ID is the same as Tenant ID/);
   });
 
+  it("refuses an Entra secret Value pasted into Name, without showing it back", async () => {
+    const { user, onConnect } = setup();
+    await fillValid(user);
+    const name = screen.getByLabelText(/^Name/);
+    await user.type(name, SECRET);
+    await user.tab();
+    await expectFieldError("Name (optional)", /looks like an Entra client secret Value/);
+    expect(name).toHaveAccessibleDescription(expect.not.stringContaining(SECRET));
+    for (const alert of screen.getAllByRole("alert")) expect(alert).not.toHaveTextContent(SECRET);
+
+    await user.click(screen.getByRole("button", { name: "Connect" }));
+    expect(onConnect).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ["an ID (a GUID)", TENANT, /Name looks like an ID \(a GUID\)/],
+    ["a key", "A5LE3738uAOhQKPqDybP6+LTscSMYLP0", /Name looks like a key or a secret/],
+  ])("warns, without blocking, when Name looks like %s", async (_label, value, warning) => {
+    const { user, onConnect } = setup();
+    await fillValid(user);
+    const name = screen.getByLabelText(/^Name/);
+    await user.type(name, value);
+    await user.tab();
+    expect(name).toHaveAttribute("aria-invalid", "false");
+    expect(name).toHaveAccessibleDescription(warning);
+    expect(name).toHaveAccessibleDescription(expect.not.stringContaining(value));
+
+    await user.click(screen.getByRole("button", { name: "Connect" }));
+    expect(onConnect).toHaveBeenCalledWith(expect.objectContaining({ name: value }));
+  });
+
   it("sends normalised values to onConnect and clears the App Secret afterwards", async () => {
     const { user, onConnect } = setup();
     await fillValid(user);

@@ -75,14 +75,14 @@ export function ConnectForm({ partner, initialValues = {}, onTest, onConnect }: 
   const [customRegion, setCustomRegion] = useState(false);
   const showProgress = useDelayedFlag(isSubmitting);
 
-  const [baseUrl, tenantId, appId] = watch(["baseUrl", "tenantId", "appId"]);
+  const [baseUrl, tenantId, appId, name] = watch(["baseUrl", "tenantId", "appId", "name"]);
   const parsedBaseUrl = parseDefenderBaseUrl(baseUrl, extraHosts);
   const region = parsedBaseUrl.ok
     ? parsedBaseUrl.region.host
     : customRegion || baseUrl !== ""
       ? CUSTOM_REGION
       : "";
-  const warnings = defenderInputWarnings({ tenantId, appId });
+  const warnings = defenderInputWarnings({ tenantId, appId, name });
   const warningFor = (field: FieldName) => warnings.find((warning) => warning.field === field)?.message;
   const helpFor = (field: FieldName) => partner.fields.find((f) => f.name === field)?.help;
 
@@ -189,6 +189,7 @@ export function ConnectForm({ partner, initialValues = {}, onTest, onConnect }: 
         optional
         help="How this connection appears in Patchbay, e.g. the tenant's name. Leave it blank to use the default."
         error={errorOf("name")}
+        warning={warningFor("name")}
         {...register("name", {
           setValueAs: (value: string) => (value.trim() === "" ? undefined : value),
         })}
