@@ -67,7 +67,9 @@ export function renderStatus(integration: Integration): string[] {
       lines.push(`Error: ${describe(integration)} does not work.`);
       break;
     case "disconnected":
-      lines.push(`Disconnected: ${describe(integration)}. The stored App Secret was erased.`);
+      lines.push(
+        `Disconnected: ${describe(integration)}. The stored App Secret was erased (its encryption key destroyed); delete the secret in Microsoft Entra ID too.`,
+      );
       break;
     case "checking":
       lines.push(`Checking: ${describe(integration)} is being verified right now.`);

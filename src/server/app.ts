@@ -7,7 +7,9 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fas
 import type { DestinationStream } from "pino";
 import { partnerCatalog, partnersResponseSchema } from "../shared/catalog";
 import { healthSchema } from "../shared/contract";
-import { createSecretBox, deriveKey, loadMasterKey } from "./crypto/secret-box";
+import { databaseDataKeyStore, fileDataKeyStore } from "./crypto/data-keys";
+import { createSecretBox, deriveKey, loadMasterKey, MasterKeyError } from "./crypto/secret-box";
+import { createSecretVault } from "./crypto/secret-vault";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import type { Env } from "./env";
 import { type RecheckJobs, startRecheckJobs } from "./jobs/recheck";
@@ -205,8 +207,34 @@ async function wire(
   onJobsStarted: (jobs: RecheckJobs) => void,
 ) {
   const { env } = options;
-  const masterKey = await loadMasterKey({ fromEnv: env.PATCHBAY_MASTER_KEY, dataDir: env.DATA_DIR });
+  const repo = createIntegrationRepository(database.db);
+  // Per-secret data keys live outside the embedded database's files and WAL; on PostgreSQL (and in memory) in it.
+  const keyStore =
+    database.kind === "pglite" && env.DATA_DIR !== "memory://"
+      ? fileDataKeyStore(env.DATA_DIR)
+      : databaseDataKeyStore(database.db);
+  const masterKey = await loadMasterKey({
+    fromEnv: env.PATCHBAY_MASTER_KEY,
+    dataDir: env.DATA_DIR,
+    beforeCreating: async (path) => {
+      const { total } = await repo.sealedSecrets("");
+      if (total === 0 && !(await keyStore.any())) return;
+      throw new MasterKeyError(
+        `${path} is missing, but this database holds ${total} stored App Secret${total === 1 ? "" : "s"} encrypted with the key that was there, so Patchbay will not make a new one over them. Restore master.key from your backup (or set PATCHBAY_MASTER_KEY to the original key) and start again. If the key is lost for good, set PATCHBAY_MASTER_KEY to a new key (openssl rand -base64 32): Patchbay then starts and marks each stored secret unreadable until it is replaced.`,
+      );
+    },
+  });
   const box = createSecretBox(masterKey);
+  const vault = createSecretVault(box, keyStore);
+  const sealed = await repo.sealedSecrets(box.keyId);
+  if (sealed.underOtherKey > 0) {
+    app.log.warn(
+      { count: sealed.underOtherKey, keyId: box.keyId },
+      `${sealed.underOtherKey} stored App Secret(s) were encrypted with another master key than this server's (${box.keyId}): they cannot be opened. Restore the original master key, or replace those secrets.`,
+    );
+  }
+  const swept = await vault.sweep(sealed.dataKeyIds);
+  if (swept > 0) app.log.info({ count: swept }, "destroyed data keys no stored secret refers to");
   const auth = createAuthService(database.db, {
     csrfKey: deriveKey(masterKey, "patchbay csrf v1"),
     sessionIdleMinutes: env.PATCHBAY_SESSION_IDLE_MINUTES,
@@ -223,8 +251,8 @@ async function wire(
   );
   const extraHosts = env.PATCHBAY_EXTRA_DEFENDER_HOSTS;
   const service = createIntegrationService({
-    repo: createIntegrationRepository(database.db),
-    box,
+    repo,
+    vault,
     extraHosts,
     verify: (input) =>
       verifyDefenderConnection(input, {
@@ -241,7 +269,10 @@ async function wire(
           executeSql: database.executeSql,
           service,
           intervalMinutes: env.PATCHBAY_RECHECK_MINUTES,
-          maintenance: () => auth.prune(),
+          maintenance: async () => {
+            await auth.prune();
+            await vault.sweep((await repo.sealedSecrets(box.keyId)).dataKeyIds);
+          },
           log: app.log,
           ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
         })

@@ -33,6 +33,8 @@ export const integrations = pgTable(
     secretIv: text("secret_iv"),
     secretKeyId: text("secret_key_id"),
     secretFingerprint: text("secret_fingerprint"),
+    /** The secret's own data key (secret_data_keys, or a file in DATA_DIR/secret-keys); null for older secrets. */
+    secretDataKeyId: uuid("secret_data_key_id"),
     secretUpdatedAt: timestamp("secret_updated_at", { withTimezone: true, mode: "date" }),
     permissions: jsonb("permissions")
       .$type<{ required: string[]; granted: string[]; missing: string[] }>()
@@ -72,6 +74,16 @@ export const integrationEvents = pgTable(
     index("integration_events_by_integration").on(t.integrationId, t.id),
   ],
 );
+
+/**
+ * Per-secret data keys, wrapped with the master key, when they are kept in the database (PostgreSQL). Destroying
+ * one makes its secret unrecoverable from every copy of the ciphertext (crypto-shredding).
+ */
+export const secretDataKeys = pgTable("secret_data_keys", {
+  id: uuid("id").primaryKey(),
+  wrapped: text("wrapped").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+});
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 

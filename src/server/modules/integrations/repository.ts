@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type IntegrationRow, integrationEvents, integrations, type StoredConfig } from "../../db/schema";
 import { cleanUpstream, cleanUpstreamText, cleanUpstreamValues } from "../../lib/upstream-text";
@@ -107,6 +107,19 @@ export function createIntegrationRepository(db: Database) {
         await recordAudit(tx, audit, at);
         return updated;
       });
+    },
+
+    /** What is sealed: how many secrets, how many under another master key, and which data keys rows refer to. */
+    async sealedSecrets(keyId: string) {
+      const rows = await db
+        .select({ keyId: integrations.secretKeyId, dataKeyId: integrations.secretDataKeyId })
+        .from(integrations)
+        .where(isNotNull(integrations.secretCiphertext));
+      return {
+        total: rows.length,
+        underOtherKey: rows.filter((r) => r.keyId !== keyId).length,
+        dataKeyIds: new Set(rows.flatMap((r) => (r.dataKeyId === null ? [] : [r.dataKeyId]))),
+      };
     },
 
     /** Ids of active connections last checked before `before` (or never). */

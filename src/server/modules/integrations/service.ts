@@ -14,8 +14,8 @@ import {
   defenderRequiredPermissions,
   defenderUpdateSchema,
 } from "../../../shared/partners/defender";
-import type { SecretBox } from "../../crypto/secret-box";
 import { SecretBoxError } from "../../crypto/secret-box";
+import type { SecretVault } from "../../crypto/secret-vault";
 import type { IntegrationEventRow, IntegrationRow, StoredConfig } from "../../db/schema";
 import { AppError, parseInput } from "../../lib/app-error";
 import { transientCodes } from "../../partners/defender/failures";
@@ -31,7 +31,7 @@ import {
 
 export interface IntegrationServiceDeps {
   repo: IntegrationRepository;
-  box: SecretBox;
+  vault: SecretVault;
   extraHosts: readonly string[];
   verify(input: DefenderConnect): Promise<VerificationReport>;
 }
@@ -129,7 +129,7 @@ function reportPatch(
 }
 
 export function createIntegrationService(deps: IntegrationServiceDeps) {
-  const { repo, box } = deps;
+  const { repo, vault } = deps;
   const connectSchema = defenderConnectSchema(deps.extraHosts);
   const updateSchema = defenderUpdateSchema(deps.extraHosts);
 
@@ -162,7 +162,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     return row;
   }
 
-  function openSecret(row: IntegrationRow): string {
+  async function openSecret(row: IntegrationRow): Promise<string> {
     if (row.secretCiphertext === null || row.secretIv === null || row.secretKeyId === null) {
       throw new AppError(
         409,
@@ -171,7 +171,15 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       );
     }
     try {
-      return box.open({ ciphertext: row.secretCiphertext, iv: row.secretIv, keyId: row.secretKeyId }, row.id);
+      return await vault.open(
+        {
+          ciphertext: row.secretCiphertext,
+          iv: row.secretIv,
+          keyId: row.secretKeyId,
+          dataKeyId: row.secretDataKeyId,
+        },
+        row.id,
+      );
     } catch (error) {
       if (error instanceof SecretBoxError) throw new AppError(409, "conflict", error.message);
       throw error;
@@ -243,7 +251,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
 
       const id = randomUUID();
       const now = new Date();
-      const sealed = box.seal(input.appSecret, id);
+      const sealed = await vault.seal(input.appSecret, id);
       const config: StoredConfig = {
         baseUrl: input.baseUrl,
         tenantId: input.tenantId,
@@ -260,6 +268,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
         secretIv: sealed.iv,
         secretKeyId: sealed.keyId,
         secretFingerprint: sealed.fingerprint,
+        secretDataKeyId: sealed.dataKeyId,
         secretUpdatedAt: now,
         permissions: report.permissions,
         lastError: report.error ?? null,
@@ -303,6 +312,8 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
         );
         return toIntegration(inserted);
       } catch (error) {
+        // Nothing refers to the new secret's key: destroy it now rather than leave it to the sweep.
+        await vault.shred(sealed.dataKeyId);
         if (!isActiveConnectionConflict(error)) throw error;
         const winner = await repo.findActive(input.partner, input.tenantId, input.appId);
         throw winner ? await refuseAsConflict(winner) : error;
@@ -326,7 +337,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
         const error = await activeConflict();
         if (error) throw error;
       }
-      const secret = patch.appSecret ?? openSecret(row);
+      const secret = patch.appSecret ?? (await openSecret(row));
       const name = patch.name ?? row.name;
       const report = await deps.verify({ partner: "defender", name, ...config, appSecret: secret });
       const target = { type: "integration" as const, id: row.id };
@@ -374,13 +385,14 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
         audit.push({ action: "integration.update", actor, target, message, changes: { before, after } });
       }
       const secretPatch: IntegrationPatch = {};
-      if (patch.appSecret !== undefined) {
-        const sealed = box.seal(patch.appSecret, row.id);
+      const sealed = patch.appSecret === undefined ? null : await vault.seal(patch.appSecret, row.id);
+      if (sealed !== null) {
         Object.assign(secretPatch, {
           secretCiphertext: sealed.ciphertext,
           secretIv: sealed.iv,
           secretKeyId: sealed.keyId,
           secretFingerprint: sealed.fingerprint,
+          secretDataKeyId: sealed.dataKeyId,
           secretUpdatedAt: now,
         });
         const message = `App Secret replaced (fingerprint ${row.secretFingerprint ?? "none"} → ${sealed.fingerprint}).`;
@@ -414,9 +426,12 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
           row.updatedAt,
         )
         .catch(async (error: unknown) => {
+          await vault.shred(sealed?.dataKeyId);
           if (isActiveConnectionConflict(error)) throw (await activeConflict()) ?? error;
           throw error;
         });
+      // A replaced secret is erased for good (its key destroyed); a change that lost a race erases the new one.
+      await vault.shred(updated && sealed ? row.secretDataKeyId : sealed?.dataKeyId);
       if (!updated) throw changedMeanwhile(row);
       return toIntegration(updated);
     },
@@ -427,7 +442,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       const target = { type: "integration" as const, id: row.id };
       let secret: string;
       try {
-        secret = openSecret(row);
+        secret = await openSecret(row);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         // A secret this server cannot open is a broken connection an admin must fix, not something to skip.
@@ -521,49 +536,65 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
 
     /** Erase the secret and stop using the connection; config and history stay. Idempotent. */
     async disconnect(id: string, actor: Actor): Promise<Integration> {
-      const row = await load(id);
-      if (row.status === "disconnected") return toIntegration(row);
-      const now = new Date();
-      const updated = await repo.update(
-        row.id,
-        {
-          status: "disconnected",
-          secretCiphertext: null,
-          secretIv: null,
-          secretKeyId: null,
-          secretFingerprint: null,
-          secretUpdatedAt: null,
-          lastError: null,
-          permissions: { required: [...defenderRequiredPermissions], granted: [], missing: [] },
-          disconnectedAt: now,
-          updatedAt: now,
-        },
-        [
-          {
-            kind: "disconnected",
-            actor: actor.name,
-            message: "Disconnected. The App Secret was erased.",
-            detail: { fingerprintErased: row.secretFingerprint, ...source(actor) },
-          },
-        ],
-        [
-          {
-            action: "integration.disconnect",
-            actor,
-            target: { type: "integration", id: row.id },
-            message: `${row.name} disconnected; the App Secret was erased.`,
-            changes: {
-              before: { status: row.status, secretFingerprint: row.secretFingerprint },
-              after: { status: "disconnected", secretFingerprint: null },
-            },
-          },
-        ],
-        // Disconnect always wins: it only needs the row to be active, not unchanged.
-        null,
-      );
-      return toIntegration(updated ?? (await load(id)));
+      // The write is conditional on the row being unchanged, so the data key destroyed below is the one the row
+      // held when it was erased (a secret replaced meanwhile has a new key); a lost race simply tries again.
+      for (let attempt = 0; ; attempt += 1) {
+        const row = await load(id);
+        if (row.status === "disconnected") return toIntegration(row);
+        const updated = await erase(row, actor);
+        if (updated) {
+          // Destroying the data key is what erases the secret: old row versions, the WAL and backups keep only
+          // a ciphertext nothing can open any more.
+          await vault.shred(row.secretDataKeyId);
+          return toIntegration(updated);
+        }
+        if (attempt >= 4) throw changedMeanwhile(row);
+      }
     },
   };
+
+  /** Disconnect one row as loaded: NULL the secret, record the events; undefined when the row changed meanwhile. */
+  function erase(row: IntegrationRow, actor: Actor) {
+    const now = new Date();
+    return repo.update(
+      row.id,
+      {
+        status: "disconnected",
+        secretCiphertext: null,
+        secretIv: null,
+        secretKeyId: null,
+        secretFingerprint: null,
+        secretDataKeyId: null,
+        secretUpdatedAt: null,
+        lastError: null,
+        permissions: { required: [...defenderRequiredPermissions], granted: [], missing: [] },
+        disconnectedAt: now,
+        updatedAt: now,
+      },
+      [
+        {
+          kind: "disconnected",
+          actor: actor.name,
+          message:
+            "Disconnected. The App Secret was erased (its encryption key destroyed). Delete the secret in Microsoft Entra ID too.",
+          detail: { fingerprintErased: row.secretFingerprint, ...source(actor) },
+        },
+      ],
+      [
+        {
+          action: "integration.disconnect",
+          actor,
+          target: { type: "integration", id: row.id },
+          message: `${row.name} disconnected; the App Secret was erased.`,
+          changes: {
+            before: { status: row.status, secretFingerprint: row.secretFingerprint },
+            after: { status: "disconnected", secretFingerprint: null },
+          },
+        },
+      ],
+      row.updatedAt,
+    );
+  }
 }
 
 export type IntegrationService = ReturnType<typeof createIntegrationService>;

@@ -11,7 +11,7 @@ describe("DisconnectDialog", () => {
     await user.click(screen.getByRole("button", { name: "Disconnect" }));
     const dialog = screen.getByRole("alertdialog", { name: "Disconnect Contoso?" });
     expect(dialog).toHaveAccessibleDescription(
-      "Patchbay erases the stored App Secret and stops checking this tenant. The history stays. You can connect again later.",
+      "Patchbay erases the stored App Secret for good (it destroys the secret's own encryption key, so no copy in the database, its log files or backups can be read again) and stops checking this tenant. The tenant, App ID and history stay. The secret still works in Microsoft Entra ID until you delete it there, under App registrations → Certificates & secrets.",
     );
   });
 

@@ -8,8 +8,10 @@ function Explanation({ integration }: { integration: Integration }) {
   if (status === "disconnected") {
     return (
       <p>
-        Disconnected. The App Secret was erased and Patchbay no longer checks this tenant. The configuration
-        and the event log below are kept.
+        Disconnected. The App Secret was erased: its encryption key was destroyed, so no stored copy of it can
+        be read again, and Patchbay no longer checks this tenant. The configuration and the event log below
+        are kept. The secret itself still works in Microsoft Entra ID: delete it there under App registrations
+        → Certificates &amp; secrets.
       </p>
     );
   }
