@@ -104,12 +104,16 @@ export async function signIn(app: FastifyInstance, email: string, password: stri
 /** Switch a fault on (or off, with null) for one simulated tenant, through the simulator's control endpoint. */
 export async function setSimulatorFault(tenantId: string, fault: SimFault | null): Promise<void> {
   const { origin } = inject("simulator");
-  const response = await fetch(`${origin}/__simulator/faults/${tenantId}`, {
-    method: fault === null ? "DELETE" : "PUT",
-    ...(fault === null
-      ? {}
-      : { headers: { "content-type": "application/json" }, body: JSON.stringify(fault) }),
-  });
+  const request = () =>
+    fetch(`${origin}/__simulator/faults/${tenantId}`, {
+      method: fault === null ? "DELETE" : "PUT",
+      ...(fault === null
+        ? {}
+        : { headers: { "content-type": "application/json" }, body: JSON.stringify(fault) }),
+    });
+  // PUT and DELETE are idempotent: one retry covers a pooled keep-alive connection the simulator closed just as it
+  // was reused ("other side closed"), which is the client's race, not the simulator's answer.
+  const response = await request().catch(() => request());
   if (!response.ok && response.status !== 404)
     throw new Error(`simulator refused the fault: ${response.status}`);
 }
