@@ -166,11 +166,6 @@ describe("Base URL", () => {
         `login.microsoftonline.com is the Entra ID sign-in host; Patchbay derives it from the Base URL. Enter the Defender API host, e.g. https://${DEFAULT_DEFENDER_HOST}.`,
       ],
       [
-        "an internal regional front end",
-        "https://api-us3.securitycenter.microsoft.com",
-        "api-us3.securitycenter.microsoft.com is an internal regional front end (it appears in @odata.context), not a documented API host. Use https://api.securitycenter.microsoft.com or your region's host.",
-      ],
-      [
         "Microsoft Graph",
         "https://graph.microsoft.com",
         `Microsoft Graph is a different API. Enter the Defender for Endpoint API host, e.g. https://${DEFAULT_DEFENDER_HOST}.`,
@@ -286,6 +281,50 @@ describe("Base URL", () => {
       const result = parseDefenderBaseUrl(`https://${host.toUpperCase()}.`);
       expect(result.ok && result.region.cloud).toBe(cloud);
       expect(cloudOfHost(host)?.authorityHost).toBe(authorityHost);
+    });
+  });
+
+  describe("accepts every Base URL the seed guides tell admins to paste", () => {
+    // RAD Security's guide: api-us2 / api-us3 (its own example is api-us3); Prelude's: api-<REGION>.securitycenter….
+    it.each([
+      "https://api.securitycenter.microsoft.com",
+      "https://api-us.securitycenter.microsoft.com",
+      "https://api-eu.securitycenter.microsoft.com",
+      "https://api-uk.securitycenter.microsoft.com",
+      "https://api-au.securitycenter.microsoft.com",
+      "https://api-us2.securitycenter.microsoft.com",
+      "https://api-us3.securitycenter.microsoft.com",
+      "https://api-eu3.securitycenter.microsoft.com",
+      "https://api.security.microsoft.com",
+      "https://api-gcc.securitycenter.microsoft.us",
+      "https://api-gov.securitycenter.microsoft.us",
+    ])("%s", (url) => {
+      expect(parsed("baseUrl", `${url}/`)).toBe(url);
+    });
+
+    it("maps a regional front end to the commercial cloud and suggests the documented host, without blocking", () => {
+      const result = parseDefenderBaseUrl("https://api-us3.securitycenter.microsoft.com");
+      expect(result.ok && result.region.cloud).toBe("commercial");
+      expect(cloudOfHost("api-us3.securitycenter.microsoft.com")?.authorityHost).toBe(
+        "login.microsoftonline.com",
+      );
+      expect(defenderInputWarnings({ baseUrl: "https://api-us3.securitycenter.microsoft.com" })).toEqual([
+        {
+          field: "baseUrl",
+          message: `api-us3.securitycenter.microsoft.com works, but it is a regional front end Microsoft does not list. Microsoft documents https://${DEFAULT_DEFENDER_HOST} (or your region's host from the list); prefer it if you can.`,
+        },
+      ]);
+      expect(defenderInputWarnings({ baseUrl: "https://api-us.securitycenter.microsoft.com" })).toEqual([]);
+    });
+
+    it.each([
+      "https://api-.securitycenter.microsoft.com",
+      "https://api-us3.securitycenter.microsoft.com.evil.example",
+      "https://api-us3x.security.microsoft.com",
+      "https://api-u.securitycenter.microsoft.com",
+      "https://api-us3.securitycenter.microsoft.us",
+    ])("still refuses look-alikes: %s", (url) => {
+      expect(messageFor("baseUrl", url)).toMatch(/not a Microsoft Defender for Endpoint API host/);
     });
   });
 

@@ -106,6 +106,25 @@ export const defenderRegions: readonly DefenderRegion[] = [
 
 export const DEFAULT_DEFENDER_HOST = "api.security.microsoft.com";
 
+/**
+ * `api-<region>.securitycenter.microsoft.com` (api-us2, api-us3, api-eu3…): regional front ends of the commercial
+ * API. Microsoft's host list does not name them, but they serve the API (they are the `@odata.context` host of real
+ * responses) and the seed guides tell admins to paste them (reference §1.1), so they are accepted; a hint suggests
+ * the documented host instead.
+ */
+const REGIONAL_FRONT_END = /^api-([a-z]{2,4}\d{0,2})\.securitycenter\.microsoft\.com$/;
+
+function regionalFrontEnd(host: string): DefenderRegion | undefined {
+  const region = REGIONAL_FRONT_END.exec(host)?.[1];
+  return region === undefined
+    ? undefined
+    : { host, label: `Commercial · regional front end (api-${region})`, cloud: "commercial" };
+}
+
+export function isRegionalFrontEnd(host: string): boolean {
+  return REGIONAL_FRONT_END.test(host) && !defenderRegions.some((r) => r.host === host);
+}
+
 /** Hosts people paste by mistake, with what to use instead. */
 const mistakenHosts: ReadonlyArray<{ pattern: RegExp; message: (host: string) => string }> = [
   {
@@ -117,11 +136,6 @@ const mistakenHosts: ReadonlyArray<{ pattern: RegExp; message: (host: string) =>
     pattern: /^(login\.(microsoftonline\.(com|us)|windows\.net|microsoft\.com)|sts\.windows\.net)$/,
     message: (host) =>
       `${host} is the Entra ID sign-in host; Patchbay derives it from the Base URL. Enter the Defender API host, e.g. https://${DEFAULT_DEFENDER_HOST}.`,
-  },
-  {
-    pattern: /^api-[a-z]+\d+\.securitycenter\.microsoft\.com$/,
-    message: (host) =>
-      `${host} is an internal regional front end (it appears in @odata.context), not a documented API host. Use https://api.securitycenter.microsoft.com or your region's host.`,
   },
   {
     pattern: /^graph\.microsoft\.(com|us)$/,
@@ -243,7 +257,7 @@ export function parseDefenderBaseUrl(raw: string, extraHosts: readonly string[] 
   const hostPort = url.port === "" ? host : `${host}:${url.port}`;
   const region: DefenderRegion | undefined =
     operatorRegions(extraHosts).find((r) => r.host === hostPort) ??
-    (url.port === "" ? defenderRegions.find((r) => r.host === host) : undefined);
+    (url.port === "" ? (defenderRegions.find((r) => r.host === host) ?? regionalFrontEnd(host)) : undefined);
 
   const path = url.pathname.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
   if (/^\/api(\/v1\.0)?$/i.test(path)) {
@@ -435,8 +449,16 @@ export function defenderInputWarnings(input: {
   tenantId?: string | undefined;
   appId?: string | undefined;
   name?: string | undefined;
+  baseUrl?: string | undefined;
 }): FieldWarning[] {
   const warnings: FieldWarning[] = [];
+  const parsed = input.baseUrl === undefined ? null : parseDefenderBaseUrl(input.baseUrl);
+  if (parsed?.ok && isRegionalFrontEnd(parsed.region.host)) {
+    warnings.push({
+      field: "baseUrl",
+      message: `${parsed.region.host} works, but it is a regional front end Microsoft does not list. Microsoft documents https://${DEFAULT_DEFENDER_HOST} (or your region's host from the list); prefer it if you can.`,
+    });
+  }
   const tenant = input.tenantId?.trim().toLowerCase();
   const app = input.appId?.trim().toLowerCase();
   if (tenant && app && tenant === app && isGuid(tenant)) {
@@ -465,6 +487,8 @@ export function defenderInputWarnings(input: {
 
 export function cloudOfHost(host: string, extraHosts: readonly string[] = []): DefenderCloud | undefined {
   const region =
-    operatorRegions(extraHosts).find((r) => r.host === host) ?? defenderRegions.find((r) => r.host === host);
+    operatorRegions(extraHosts).find((r) => r.host === host) ??
+    defenderRegions.find((r) => r.host === host) ??
+    regionalFrontEnd(host);
   return region ? defenderClouds[region.cloud] : undefined;
 }

@@ -77,12 +77,13 @@ export function ConnectForm({ partner, initialValues = {}, onTest, onConnect }: 
 
   const [baseUrl, tenantId, appId, name] = watch(["baseUrl", "tenantId", "appId", "name"]);
   const parsedBaseUrl = parseDefenderBaseUrl(baseUrl, extraHosts);
-  const region = parsedBaseUrl.ok
-    ? parsedBaseUrl.region.host
-    : customRegion || baseUrl !== ""
-      ? CUSTOM_REGION
-      : "";
-  const warnings = defenderInputWarnings({ tenantId, appId, name });
+  // A valid host the list does not offer (a regional front end such as api-us3) shows as a custom endpoint.
+  const listedRegion =
+    parsedBaseUrl.ok && partner.regions.some((r) => r.host === parsedBaseUrl.region.host)
+      ? parsedBaseUrl.region.host
+      : null;
+  const region = listedRegion ?? (customRegion || baseUrl !== "" ? CUSTOM_REGION : "");
+  const warnings = defenderInputWarnings({ tenantId, appId, name, baseUrl });
   const warningFor = (field: FieldName) => warnings.find((warning) => warning.field === field)?.message;
   const helpFor = (field: FieldName) => partner.fields.find((f) => f.name === field)?.help;
 
