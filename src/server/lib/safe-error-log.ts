@@ -30,7 +30,8 @@ export function safeErrorSerializer(error: Error): SerializedError {
     };
   }
   const serialized = stdSerializers.err(error);
-  if (error.cause instanceof DrizzleQueryError) return { ...serialized, cause: safeErrorSerializer(error.cause) };
+  if (error.cause instanceof DrizzleQueryError)
+    return { ...serialized, cause: safeErrorSerializer(error.cause) };
   return serialized;
 }
 
