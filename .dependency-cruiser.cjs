@@ -53,6 +53,14 @@ module.exports = {
       to: { path: "^src/test/" },
     },
     {
+      name: "partners-only-through-registry",
+      severity: "error",
+      comment:
+        "The core knows partners only through the PartnerAdapter interface: src/server/partners/registry.ts is the only importer of a partner's folder (DESIGN §11).",
+      from: { path: "^src/server/", pathNot: "^src/server/partners/|\\.test\\.ts$" },
+      to: { path: "^src/server/partners/[^/]+/" },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},

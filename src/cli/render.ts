@@ -1,5 +1,5 @@
-import { partnerCatalog } from "../shared/catalog";
 import type { Integration, VerificationReport } from "../shared/contract";
+import { partnerCatalog } from "../shared/partners/registry";
 import { clean } from "./terminal";
 
 /** Human-readable output. Pure functions returning lines; text from the server is passed through `clean`. */

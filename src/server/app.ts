@@ -5,8 +5,9 @@ import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { DestinationStream } from "pino";
-import { partnerCatalog, partnersResponseSchema } from "../shared/catalog";
+import { partnersResponseSchema } from "../shared/catalog";
 import { healthSchema } from "../shared/contract";
+import { partnerCatalog } from "../shared/partners/registry";
 import { databaseDataKeyStore, fileDataKeyStore } from "./crypto/data-keys";
 import { createSecretBox, deriveKey, loadMasterKey, MasterKeyError } from "./crypto/secret-box";
 import { createSecretVault } from "./crypto/secret-vault";
@@ -22,7 +23,7 @@ import { createAuthService } from "./modules/auth/service";
 import { createIntegrationRepository } from "./modules/integrations/repository";
 import { integrationRoutes } from "./modules/integrations/routes";
 import { createIntegrationService } from "./modules/integrations/service";
-import { verifyDefenderConnection } from "./partners/defender/verify";
+import { createPartnerRegistry } from "./partners/registry";
 import errorsPlugin from "./plugins/errors";
 import securityPlugin from "./plugins/security";
 import staticPlugin from "./plugins/static";
@@ -253,14 +254,12 @@ async function wire(
   const service = createIntegrationService({
     repo,
     vault,
-    extraHosts,
-    verify: (input) =>
-      verifyDefenderConnection(input, {
-        extraHosts,
-        entraAuthority: env.PATCHBAY_ENTRA_AUTHORITY,
-        callTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS,
-        deadlineMs: env.PATCHBAY_VERIFY_DEADLINE_MS,
-      }),
+    partners: createPartnerRegistry({
+      extraHosts,
+      entraAuthority: env.PATCHBAY_ENTRA_AUTHORITY,
+      callTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS,
+      deadlineMs: env.PATCHBAY_VERIFY_DEADLINE_MS,
+    }),
   });
 
   const jobs =

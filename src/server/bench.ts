@@ -25,17 +25,19 @@ async function seed(count: number) {
   const rows = Array.from({ length: count }, () => {
     const id = randomUUID();
     const sealed = box.seal(`Bench~${randomBytes(17).toString("hex")}`, id);
+    const config = {
+      baseUrl: "https://api.security.microsoft.com",
+      tenantId: randomUUID(),
+      appId: randomUUID(),
+      cloud: "commercial" as const,
+    };
     return {
       id,
       partner: "defender",
+      identityKey: `${config.tenantId}|${config.appId}`,
       name: "Microsoft Defender for Endpoint",
       status: "connected",
-      config: {
-        baseUrl: "https://api.security.microsoft.com",
-        tenantId: randomUUID(),
-        appId: randomUUID(),
-        cloud: "commercial" as const,
-      },
+      config,
       secretCiphertext: sealed.ciphertext,
       secretIv: sealed.iv,
       secretKeyId: sealed.keyId,

@@ -1,15 +1,14 @@
 import { z } from "zod";
-import {
-  defenderCloudIdSchema,
-  defenderClouds,
-  defenderFeatures,
-  defenderRegions,
-  defenderRequiredPermissions,
-  operatorRegions,
-} from "./partners/defender";
+import { defenderCloudIdSchema } from "./partners/defender/schema";
+import { partnerIdSchema } from "./partners/ids";
 
-export const partnerIdSchema = z.enum(["defender"], { error: "partner must be “defender”." });
-export type PartnerId = z.infer<typeof partnerIdSchema>;
+/**
+ * The shape of `GET /api/partners`: what the browser and the CLI know of each partner (fields to render, regions,
+ * features and their permissions, setup steps). The entries themselves live in each partner's folder
+ * (src/shared/partners/<id>/catalog.ts) and are listed by src/shared/partners/registry.ts.
+ */
+
+export { type PartnerId, partnerIdSchema } from "./partners/ids";
 
 const linkSchema = z.object({ label: z.string(), url: z.string() });
 
@@ -61,79 +60,3 @@ export type PartnerCatalogEntry = z.infer<typeof partnerCatalogEntrySchema>;
 
 export const partnersResponseSchema = z.object({ partners: z.array(partnerCatalogEntrySchema) });
 export type PartnersResponse = z.infer<typeof partnersResponseSchema>;
-
-/**
- * The partner catalog. `extraHosts` are the operator's `PATCHBAY_EXTRA_DEFENDER_HOSTS`; the server passes them so
- * the browser validates Base URL exactly as the server will.
- */
-export function partnerCatalog(extraHosts: readonly string[] = []): PartnerCatalogEntry[] {
-  return [
-    {
-      id: "defender",
-      name: "Microsoft Defender for Endpoint",
-      vendor: "Microsoft",
-      category: "EDR",
-      description:
-        "Endpoint detection and response. Patchbay reads devices and alerts through the Defender for Endpoint API with an Entra ID app registration (client credentials).",
-      fields: [
-        {
-          name: "baseUrl",
-          label: "Base URL",
-          kind: "url",
-          help: "The Defender API host for your region, without /api (Patchbay adds it).",
-        },
-        {
-          name: "tenantId",
-          label: "Tenant ID",
-          kind: "guid",
-          help: "“Directory (tenant) ID” on the app registration's Overview page.",
-        },
-        {
-          name: "appId",
-          label: "App ID",
-          kind: "guid",
-          help: "“Application (client) ID” on the app registration's Overview page.",
-        },
-        {
-          name: "appSecret",
-          label: "App Secret",
-          kind: "secret",
-          help: "The secret's Value (not its Secret ID) from Certificates & secrets. Stored encrypted; never shown again.",
-        },
-      ],
-      clouds: Object.values(defenderClouds),
-      regions: [...defenderRegions, ...operatorRegions(extraHosts)],
-      permissionResource: "WindowsDefenderATP",
-      features: defenderFeatures.map((f) => ({
-        ...f,
-        permission: { ...f.permission, satisfiedBy: [...f.permission.satisfiedBy] },
-      })),
-      requiredPermissions: [...defenderRequiredPermissions],
-      setupSteps: [
-        "In Microsoft Entra admin center, open App registrations and choose New registration. Name it (e.g. “Patchbay”), keep “Accounts in this organizational directory only”, and register.",
-        "On the app's Overview page, copy “Directory (tenant) ID” into Tenant ID and “Application (client) ID” into App ID.",
-        "Open API permissions → Add a permission → APIs my organization uses → WindowsDefenderATP → Application permissions, and add every permission listed here.",
-        "Choose “Grant admin consent for <your organization>”. Without consent the token carries no permissions, and Defender refuses every call.",
-        "Open Certificates & secrets → New client secret. Copy the Value (not the Secret ID) right away into App Secret: Entra shows it only once. Note its expiry date.",
-      ],
-      docs: [
-        {
-          label: "Create an app to access Defender for Endpoint without a user",
-          url: "https://learn.microsoft.com/en-us/defender-endpoint/api/exposed-apis-create-app-webapp",
-        },
-        {
-          label: "Supported Defender for Endpoint APIs and regional hosts",
-          url: "https://learn.microsoft.com/en-us/defender-endpoint/api/exposed-apis-list",
-        },
-        {
-          label: "Defender for Endpoint for US Government customers",
-          url: "https://learn.microsoft.com/en-us/defender-endpoint/gov",
-        },
-        {
-          label: "Grant tenant-wide admin consent",
-          url: "https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/grant-admin-consent",
-        },
-      ],
-    },
-  ];
-}

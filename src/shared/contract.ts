@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { partnerIdSchema } from "./catalog";
 import { verificationErrorCodeSchema } from "./errors";
-import { defenderCloudIdSchema } from "./partners/defender";
+import { defenderCloudIdSchema } from "./partners/defender/schema";
+import { partnerIdSchema } from "./partners/ids";
 
 /** The HTTP contract of Patchbay's `/api` (DESIGN §4). Server responses and client parsing share these schemas. */
 
@@ -56,17 +56,21 @@ export const verificationReportSchema = z.object({
 });
 export type VerificationReport = z.infer<typeof verificationReportSchema>;
 
+/** A connection's non-secret settings, as stored and shown. */
+export const integrationConfigSchema = z.object({
+  baseUrl: z.string(),
+  tenantId: z.string(),
+  appId: z.string(),
+  cloud: defenderCloudIdSchema,
+});
+export type IntegrationConfig = z.infer<typeof integrationConfigSchema>;
+
 export const integrationSchema = z.object({
   id: z.uuid(),
   partner: partnerIdSchema,
   name: z.string(),
   status: integrationStatusSchema,
-  config: z.object({
-    baseUrl: z.string(),
-    tenantId: z.string(),
-    appId: z.string(),
-    cloud: defenderCloudIdSchema,
-  }),
+  config: integrationConfigSchema,
   secret: z.object({
     configured: z.boolean(),
     fingerprint: z.string().nullable(),

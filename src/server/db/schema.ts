@@ -12,19 +12,18 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { IntegrationConfig } from "../../shared/contract";
 
-export interface StoredConfig {
-  baseUrl: string;
-  tenantId: string;
-  appId: string;
-  cloud: "commercial" | "gcc" | "gcc-high";
-}
+/** A connection's non-secret settings (jsonb); each partner's adapter reads and writes its own. */
+export type StoredConfig = IntegrationConfig;
 
 export const integrations = pgTable(
   "integrations",
   {
     id: uuid("id").primaryKey(),
     partner: text("partner").notNull(),
+    /** What makes two connections the same, per the partner's adapter (tenant|app for Microsoft). */
+    identityKey: text("identity_key").notNull(),
     name: text("name").notNull(),
     status: text("status").notNull(),
     config: jsonb("config").$type<StoredConfig>().notNull(),
@@ -48,9 +47,9 @@ export const integrations = pgTable(
     disconnectedAt: timestamp("disconnected_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [
-    // One active connection per partner + tenant + app; disconnected rows stay as history.
-    uniqueIndex("integrations_active_connection")
-      .on(t.partner, sql`(${t.config}->>'tenantId')`, sql`(${t.config}->>'appId')`)
+    // One active connection per partner + identity; disconnected rows stay as history.
+    uniqueIndex("integrations_active_identity")
+      .on(t.partner, t.identityKey)
       .where(sql`${t.status} <> 'disconnected'`),
   ],
 );

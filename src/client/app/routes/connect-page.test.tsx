@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { describe, expect, it } from "vitest";
 import type { Role, Session } from "../../../shared/auth";
-import { partnerCatalog } from "../../../shared/catalog";
+import { partnerCatalog } from "../../../shared/partners/registry";
 import { partnerKeys } from "../../features/integrations/api/query-keys";
 import { sessionKeys } from "../../features/session/api/query-keys";
 import { createQueryClient } from "../../lib/query-client";

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, lt, ne, or } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type IntegrationRow, integrationEvents, integrations, type StoredConfig } from "../../db/schema";
 import { cleanUpstream, cleanUpstreamText, cleanUpstreamValues } from "../../lib/upstream-text";
@@ -17,7 +17,7 @@ export type IntegrationPatch = Partial<Omit<IntegrationRow, "id" | "partner" | "
 
 const UNIQUE_VIOLATION = "23505";
 
-/** Did the database refuse a write because another active connection has the same partner + tenant + app? */
+/** Did the database refuse a write because another active connection has the same partner and identity? */
 export function isActiveConnectionConflict(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if (Reflect.get(e, "code") === UNIQUE_VIOLATION) return true;
@@ -50,15 +50,15 @@ export function createIntegrationRepository(db: Database) {
       return row;
     },
 
-    async findActive(partner: string, tenantId: string, appId: string): Promise<IntegrationRow | undefined> {
+    /** The active connection of this partner with this identity (its adapter's `identityKey`), if any. */
+    async findActive(partner: string, identityKey: string): Promise<IntegrationRow | undefined> {
       const [row] = await db
         .select()
         .from(integrations)
         .where(
           and(
             eq(integrations.partner, partner),
-            sql`${integrations.config}->>'tenantId' = ${tenantId}`,
-            sql`${integrations.config}->>'appId' = ${appId}`,
+            eq(integrations.identityKey, identityKey),
             ne(integrations.status, "disconnected"),
           ),
         );

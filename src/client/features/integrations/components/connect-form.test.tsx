@@ -1,8 +1,8 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import { partnerCatalog } from "../../../../shared/catalog";
 import type { DefenderConnect } from "../../../../shared/partners/defender";
+import { partnerCatalog } from "../../../../shared/partners/registry";
 import { ConnectForm, type SubmitOutcome } from "./connect-form";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";

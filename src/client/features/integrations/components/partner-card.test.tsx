@@ -2,8 +2,8 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { describe, expect, it, vi } from "vitest";
-import { partnerCatalog } from "../../../../shared/catalog";
 import type { Integration } from "../../../../shared/contract";
+import { partnerCatalog } from "../../../../shared/partners/registry";
 import { makeIntegration } from "../integration-fixtures";
 import { PartnerCard } from "./partner-card";
 

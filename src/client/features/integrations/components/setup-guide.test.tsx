@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { partnerCatalog } from "../../../../shared/catalog";
+import { partnerCatalog } from "../../../../shared/partners/registry";
 import { SetupGuide } from "./setup-guide";
 
 function defender() {

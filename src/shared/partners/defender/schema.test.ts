@@ -14,7 +14,7 @@ import {
   MAX_NAME_LENGTH,
   MAX_SECRET_LENGTH,
   parseDefenderBaseUrl,
-} from "./defender";
+} from "./schema";
 
 const TENANT_ID = "b081026b-f59b-4e0c-827f-14093ff9674e";
 const APP_ID = "dc4d0d7b-5a35-4760-a173-77fc48ed4ed7";

@@ -1,0 +1,3 @@
+/** Microsoft Defender for Endpoint: everything the browser, the CLI and the server share about it. */
+export * from "./catalog";
+export * from "./schema";
