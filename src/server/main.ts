@@ -1,9 +1,12 @@
 import { buildApp } from "./app";
+import { DataDirError } from "./db/data-dir";
 import { EnvError, parseEnv } from "./env";
 
 /** Process entry: parse env, build, listen, and shut down gracefully on SIGINT/SIGTERM. */
 
 async function main() {
+  // Nothing Patchbay writes (database, master key) is for other users; data-dir.ts also chmods what PGlite creates.
+  process.umask(0o077);
   const env = parseEnv();
   const app = await buildApp({ env });
   let closing = false;
@@ -38,7 +41,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError) {
+  if (error instanceof EnvError || error instanceof DataDirError) {
     process.stderr.write(`${error.message}\n`);
   } else if (error instanceof Error && Reflect.get(error, "code") === "EADDRINUSE") {
     process.stderr.write(

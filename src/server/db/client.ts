@@ -1,4 +1,5 @@
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -7,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { lockDataDir, prepareDataDir, restrictTree } from "./data-dir";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -26,7 +28,8 @@ const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url))
 
 /**
  * PostgreSQL when `databaseUrl` is set, otherwise embedded PGlite in `dataDir` (`memory://` keeps it in memory,
- * for tests). Committed migrations are applied before anything else touches the database.
+ * for tests). On disk, `dataDir` is made owner-only and locked to this process first (a DataDirError otherwise);
+ * `close` releases the lock. Committed migrations are applied before anything else touches the database.
  */
 export async function openDatabase(options: {
   databaseUrl?: string | undefined;
@@ -59,9 +62,38 @@ export async function openDatabase(options: {
       close: () => pool.end(),
     };
   }
-  const dataDir = options.dataDir === "memory://" ? undefined : `${options.dataDir}/pglite`;
-  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  if (options.dataDir === "memory://") return openPglite(await PGlite.create({}));
+  // On disk: DATA_DIR owner-only and locked to this process before the database opens (data-dir.ts says why).
+  const dataDir = await prepareDataDir(options.dataDir);
+  const lock = await lockDataDir(dataDir);
+  let client: PGlite | undefined;
+  try {
+    const pgliteDir = join(dataDir, "pglite");
+    await mkdir(pgliteDir, { recursive: true, mode: 0o700 });
+    client = await PGlite.create({ dataDir: pgliteDir });
+    const handle = await openPglite(client);
+    // PGlite chmods the files it creates to PostgreSQL's modes (0666, 0644), past the umask.
+    await restrictTree(dataDir);
+    const opened = client;
+    return {
+      ...handle,
+      close: async () => {
+        try {
+          await opened.close();
+          await restrictTree(dataDir);
+        } finally {
+          await lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    await client?.close().catch(() => undefined);
+    await lock.release();
+    throw error;
+  }
+}
+
+async function openPglite(client: PGlite): Promise<DatabaseHandle> {
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
   // PGlite's `query` takes one statement with parameters; pg-boss also sends parameterless multi-statement scripts,
