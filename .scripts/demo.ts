@@ -94,6 +94,18 @@ if (!quiet) {
       `    wrong endpoint           Base URL ${simulator.decoyOrigin} with the first set`,
       `    secret ID pasted         App Secret ${s.healthy.secretId}`,
       "",
+      "  One app registration for every use-case (Defender for Endpoint, Defender XDR incidents, Microsoft Graph):",
+      ...(
+        [
+          ["every permission granted", s.allFeatures],
+          ["Graph not consented", s.graphNotConsented],
+          ["secret ends in 5 days", s.secretExpiringSoon],
+          ["no Intune licence", s.intuneUnlicensed],
+          ["more roles than needed", s.overPrivileged],
+          ["ambiguous secret hint", s.ambiguousSecretHint],
+        ] as const
+      ).map(([what, v]) => `    ${what.padEnd(24)} ${v.tenantId}  ${v.appId}  ${v.appSecret}`),
+      "",
       `  Data: ${dataDir} (wiped on every demo start). Stop with Ctrl+C.`,
       "",
     ].join("\n"),

@@ -1,22 +1,36 @@
-// Simulated Microsoft Defender for Endpoint API: /api/machines and /api/alerts with the OData subset the real
-// service documents ($top, $skip, $filter, $orderby, $expand=evidence, $count), bearer-token checks, per-app rate
-// limiting (100 calls per minute) and the `{"error":{"code","message","target"}}` error shape.
+// Simulated Microsoft Defender for Endpoint API (WindowsDefenderATP tokens): machines, alerts, vulnerabilities,
+// software, recommendations, indicators (lists and single entities, with the OData subset the real service
+// documents: $top, $skip, $filter, $orderby, $expand=evidence, $count), the exposure score and the advanced queries
+// API; bearer-token checks, per-app rate limiting (100 calls per minute) and the
+// `{"error":{"code","message","target"}}` error shape (reference/microsoft-defender.md §2.4, §4).
 
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { DEFENDER_RESOURCES } from "./entra";
-import { sendJson } from "./http-helpers";
-import { SIM_DEFENDER_DATA, type SimAlert, type SimMachine } from "./seed";
+import { type BearerCheck, checkBearer, hasAnyRole } from "./bearer";
+import { BodyTooLargeError, readBody, sendJson } from "./http-helpers";
+import { HuntingError, runHunting } from "./hunting";
+import { applyQuery, type Entity, type EntitySpec, ODataError, parseQuery, type Query } from "./odata";
+import { SIM_RESOURCES } from "./resources";
+import { SIM_DEFENDER_DATA, type SimAlert } from "./seed";
+import { simSecurityData } from "./seed-data";
 import type { AccessTokenClaims, SigningKey } from "./signing-key";
 
-const ODATA_CONTENT_TYPE = "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8";
+export const ODATA_CONTENT_TYPE =
+  "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8";
 export const RATE_LIMIT_PER_MINUTE = 100;
-const MAX_TOP = 10_000;
+/** Advanced hunting: "Up to 45 calls per minute" per tenant (reference/microsoft-defender.md §4.4). */
+export const HUNTING_CALLS_PER_MINUTE = 45;
+const QUERY_BODY_LIMIT_BYTES = 256 * 1024;
+
+/** Identifier URIs of the WindowsDefenderATP resource (kept for existing importers). */
+export const DEFENDER_RESOURCES: readonly string[] = SIM_RESOURCES.defender.identifierUris;
 
 export interface DefenderContext {
   readonly origin: string;
   readonly signingKey: SigningKey;
   readonly rateLimiter: RateLimiter;
+  /** Per-tenant advanced-hunting budget. */
+  readonly huntingLimiter: RateLimiter;
   /** Applies an api-target fault of the tenant, if any. Resolves true when the response has been handled. */
   applyApiFault(tenantId: string, req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 }
@@ -41,8 +55,44 @@ export function sendDefenderUnauthorized(
   });
 }
 
+/** The 401 text for a refused bearer token (the Defender and Defender XDR APIs word it alike). */
+export function defenderUnauthorizedMessage(check: Extract<BearerCheck, { ok: false }>): string {
+  switch (check.problem) {
+    case "missing":
+      return "Authorization header is missing. Send 'Authorization: Bearer <token>'.";
+    case "scheme":
+      return "Invalid authorization header. Expected 'Bearer <token>'.";
+    case "expired":
+      return "The access token has expired.";
+    case "audience":
+      return `Invalid or expired authorization header. The token audience '${check.aud ?? ""}' is not valid for this API.`;
+    default:
+      return "Invalid or expired authorization header.";
+  }
+}
+
+/** 403 Forbidden naming the permissions that would grant access. */
+export function sendDefenderForbidden(res: ServerResponse, roles: readonly string[]): void {
+  sendDefenderError(
+    res,
+    403,
+    "Forbidden",
+    `The application does not have any of the required application permissions (${roles.join(", ")}) to access the resource.`,
+  );
+}
+
+export function sendDefenderRateLimited(res: ServerResponse, retryAfter: number, message?: string): void {
+  sendDefenderError(
+    res,
+    429,
+    "TooManyRequests",
+    message ?? `Rate limit is exceeded. Try again in ${retryAfter} seconds.`,
+    { "retry-after": String(retryAfter) },
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------------
-// Rate limiting: sliding one-minute window per app (tenant + app id).
+// Rate limiting: sliding one-minute window per key (tenant + app id, or tenant).
 
 export class RateLimiter {
   private readonly windows = new Map<string, number[]>();
@@ -71,19 +121,14 @@ export class RateLimiter {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// OData subset.
+// Entities.
 
-type FieldType = "string" | "date" | "number";
-
-interface EntitySpec {
-  readonly name: string; // "Machines"
-  readonly singular: string; // "Machine"
-  readonly odataType: string;
-  readonly roles: readonly string[];
-  readonly filterable: Readonly<Record<string, FieldType>>;
+interface DefenderEntity extends EntitySpec {
+  /** The entity's items for a tenant, as the caller may see them. */
+  items(claims: AccessTokenClaims): readonly Entity[];
 }
 
-const MACHINES: EntitySpec = {
+const MACHINES: DefenderEntity = {
   name: "Machines",
   singular: "Machine",
   odataType: "microsoft.windowsDefenderATP.api.PublicMachine",
@@ -104,9 +149,14 @@ const MACHINES: EntitySpec = {
     riskScore: "string",
     rbacGroupId: "number",
   },
+  items: (claims) => SIM_DEFENDER_DATA[claims.tid]?.machines ?? [],
 };
 
-const ALERTS: EntitySpec = {
+function alertView(alert: SimAlert, expandEvidence: boolean): Entity {
+  return expandEvidence ? alert : { ...alert, evidence: [] };
+}
+
+const ALERTS: DefenderEntity = {
   name: "Alerts",
   singular: "Alert",
   odataType: "microsoft.windowsDefenderATP.api.PublicAlertV2",
@@ -125,325 +175,109 @@ const ALERTS: EntitySpec = {
     severity: "string",
     category: "string",
   },
+  expandable: ["evidence"],
+  items: (claims) => SIM_DEFENDER_DATA[claims.tid]?.alerts ?? [],
 };
 
-type Entity = Readonly<Record<string, unknown>>;
+const VULNERABILITIES: DefenderEntity = {
+  name: "Vulnerabilities",
+  singular: "Vulnerability",
+  odataType: "microsoft.windowsDefenderATP.api.PublicVulnerabilityDto",
+  roles: ["Vulnerability.Read.All"],
+  filterable: {
+    id: "string",
+    name: "string",
+    description: "string",
+    cvssV3: "number",
+    publishedOn: "date",
+    severity: "string",
+    updatedOn: "date",
+  },
+  // "$top with max value of 8,000" (get-all-vulnerabilities.md).
+  maxTop: 8_000,
+  items: (claims) => simSecurityData(claims.tid).vulnerabilities,
+};
 
-class ODataError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const SOFTWARE: DefenderEntity = {
+  name: "Software",
+  singular: "Software",
+  odataType: "microsoft.windowsDefenderATP.api.PublicProductDto",
+  roles: ["Software.Read.All"],
+  filterable: { id: "string", name: "string", vendor: "string" },
+  items: (claims) => simSecurityData(claims.tid).software,
+};
 
-const DATE_RE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|[+-]\d{2}:\d{2})?$/i;
+const RECOMMENDATIONS: DefenderEntity = {
+  name: "Recommendations",
+  singular: "Recommendation",
+  odataType: "microsoft.windowsDefenderATP.api.PublicRecommendationDto",
+  roles: ["SecurityRecommendation.Read.All"],
+  filterable: {
+    id: "string",
+    productName: "string",
+    vendor: "string",
+    recommendedVersion: "string",
+    recommendationCategory: "string",
+    subCategory: "string",
+    severityScore: "number",
+    remediationType: "string",
+    recommendedProgram: "string",
+    recommendedVendor: "string",
+    status: "string",
+  },
+  items: (claims) => simSecurityData(claims.tid).recommendations,
+};
 
-/** Converts an ISO date/time to 100 ns ticks since the epoch (precise to the 7 fraction digits the API uses). */
-export function toTicks(value: string): bigint | null {
-  const m = DATE_RE.exec(value.trim());
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
-  if (Number.isNaN(ms)) return null;
-  let offsetMinutes = 0;
-  if (zone && zone.toUpperCase() !== "Z") {
-    const sign = zone.startsWith("-") ? -1 : 1;
-    offsetMinutes = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
-  }
-  const fraction = BigInt((frac ?? "").padEnd(7, "0"));
-  return BigInt(ms - offsetMinutes * 60_000) * 10_000n + fraction;
-}
+/** Ti.ReadWrite alone shows only the indicators the app created (get-ti-indicators-collection.md). */
+const ALL_INDICATOR_ROLES = ["Ti.ReadWrite.All", "Ti.Read.All"];
 
-type Literal =
-  | { kind: "string"; value: string }
-  | { kind: "number"; value: number }
-  | { kind: "date"; ticks: bigint }
-  | { kind: "null" };
+const INDICATORS: DefenderEntity = {
+  name: "Indicators",
+  singular: "Indicator",
+  odataType: "microsoft.windowsDefenderATP.api.PublicIndicatorDto",
+  // The List Indicators page names Ti.ReadWrite and Ti.ReadWrite.All; Ti.Read.All ("Read all IOCs") also reads.
+  roles: ["Ti.ReadWrite.All", "Ti.ReadWrite", "Ti.Read.All"],
+  filterable: {
+    application: "string",
+    createdByDisplayName: "string",
+    expirationTime: "date",
+    title: "string",
+    indicatorValue: "string",
+    indicatorType: "string",
+    creationTimeDateTimeUtc: "date",
+    createdBy: "string",
+    action: "string",
+    severity: "string",
+  },
+  items: (claims) => {
+    const all = simSecurityData(claims.tid).indicators;
+    return hasAnyRole(claims, ALL_INDICATOR_ROLES) ? all : all.filter((i) => i.createdBy === claims.appid);
+  },
+};
 
-type Operator = "eq" | "ne" | "gt" | "ge" | "lt" | "le";
+const ENTITIES: Readonly<Record<string, DefenderEntity>> = {
+  machines: MACHINES,
+  alerts: ALERTS,
+  vulnerabilities: VULNERABILITIES,
+  software: SOFTWARE,
+  recommendations: RECOMMENDATIONS,
+  indicators: INDICATORS,
+};
 
-interface Clause {
-  field: string;
-  type: FieldType;
-  op: Operator;
-  literal: Literal;
-}
-
-function resolveField(spec: EntitySpec, name: string): { field: string; type: FieldType } {
-  const entry = Object.entries(spec.filterable).find(([k]) => k.toLowerCase() === name.toLowerCase());
-  if (!entry) {
-    throw new ODataError(
-      "ODataError",
-      `Invalid filter clause: Could not find a property named '${name}' on type '${spec.odataType}', or the property is not filterable.`,
-    );
-  }
-  return { field: entry[0], type: entry[1] };
-}
-
-function parseLiteral(raw: string): Literal {
-  const text = raw.trim();
-  if (text.startsWith("'")) {
-    if (!text.endsWith("'") || text.length < 2)
-      throw new ODataError("ODataError", `Invalid filter clause: unterminated string literal ${text}.`);
-    return { kind: "string", value: text.slice(1, -1).replaceAll("''", "'") };
-  }
-  if (text.toLowerCase() === "null") return { kind: "null" };
-  if (/^-?\d+(\.\d+)?$/.test(text)) return { kind: "number", value: Number(text) };
-  const ticks = toTicks(text);
-  if (ticks !== null) return { kind: "date", ticks };
-  throw new ODataError("ODataError", `Invalid filter clause: syntax error at '${text}'.`);
-}
-
-/** Splits on ` and ` outside string literals. */
-function splitAnd(filter: string): string[] {
-  const parts: string[] = [];
-  let current = "";
-  let inString = false;
-  for (let i = 0; i < filter.length; i++) {
-    const ch = filter[i] ?? "";
-    if (ch === "'") inString = !inString;
-    if (!inString && /\s/.test(ch) && /^\s+and\s+/i.test(filter.slice(i))) {
-      const m = /^\s+and\s+/i.exec(filter.slice(i));
-      parts.push(current);
-      current = "";
-      i += (m?.[0].length ?? 1) - 1;
-      continue;
-    }
-    current += ch;
-  }
-  parts.push(current);
-  return parts;
-}
-
-function parseFilter(spec: EntitySpec, filter: string): Clause[] {
-  if (/[()]/.test(filter.replace(/'(?:[^']|'')*'/g, ""))) {
-    throw new ODataError(
-      "ODataError",
-      "Invalid filter clause: functions and grouping are not supported by this query.",
-    );
-  }
-  if (/\sor\s/i.test(filter.replace(/'(?:[^']|'')*'/g, ""))) {
-    throw new ODataError("ODataError", "Invalid filter clause: 'or' is not supported for this entity.");
-  }
-  return splitAnd(filter).map((part) => {
-    const m = /^\s*([A-Za-z][A-Za-z0-9]*)\s+(eq|ne|gt|ge|lt|le)\s+(.+?)\s*$/i.exec(part);
-    const [, name, op, value] = m ?? [];
-    if (!name || !op || value === undefined) {
-      throw new ODataError("ODataError", `Invalid filter clause: syntax error in '${part.trim()}'.`);
-    }
-    const { field, type } = resolveField(spec, name);
-    const literal = parseLiteral(value);
-    if (type === "date" && literal.kind === "string") {
-      const ticks = toTicks(literal.value);
-      if (ticks === null)
-        throw new ODataError(
-          "ODataError",
-          `Invalid filter clause: '${literal.value}' is not a valid DateTimeOffset.`,
-        );
-      return { field, type, op: asOperator(op), literal: { kind: "date", ticks } };
-    }
-    if (type === "date" && literal.kind !== "date" && literal.kind !== "null") {
-      throw new ODataError(
-        "ODataError",
-        `Invalid filter clause: '${value.trim()}' is not a valid DateTimeOffset for ${field}.`,
-      );
-    }
-    if (type === "number" && literal.kind !== "number" && literal.kind !== "null") {
-      throw new ODataError(
-        "ODataError",
-        `Invalid filter clause: '${value.trim()}' is not a valid number for ${field}.`,
-      );
-    }
-    if (type === "string" && literal.kind !== "string" && literal.kind !== "null") {
-      throw new ODataError(
-        "ODataError",
-        `Invalid filter clause: ${field} must be compared with a quoted string.`,
-      );
-    }
-    return { field, type, op: asOperator(op), literal };
-  });
-}
-
-function asOperator(op: string): Operator {
-  const lower = op.toLowerCase();
-  switch (lower) {
-    case "eq":
-    case "ne":
-    case "gt":
-    case "ge":
-    case "lt":
-    case "le":
-      return lower;
-    default:
-      throw new ODataError("ODataError", `Invalid filter clause: unknown operator '${op}'.`);
-  }
-}
-
-function compareValues(a: unknown, b: unknown, type: FieldType): number | null {
-  if (a === null || a === undefined || b === null || b === undefined) {
-    if ((a === null || a === undefined) && (b === null || b === undefined)) return 0;
-    return a === null || a === undefined ? -1 : 1;
-  }
-  if (type === "date" && typeof a === "string" && typeof b === "string") {
-    const ta = toTicks(a);
-    const tb = toTicks(b);
-    if (ta === null || tb === null) return null;
-    return ta < tb ? -1 : ta > tb ? 1 : 0;
-  }
-  if (typeof a === "number" && typeof b === "number") return a - b;
-  if (typeof a === "string" && typeof b === "string") {
-    const la = a.toLowerCase();
-    const lb = b.toLowerCase();
-    return la < lb ? -1 : la > lb ? 1 : 0;
-  }
-  return null;
-}
-
-function matches(entity: Entity, clause: Clause): boolean {
-  const value = entity[clause.field];
-  const lit = clause.literal;
-  let cmp: number | null;
-  if (lit.kind === "null") {
-    const isNull = value === null || value === undefined;
-    if (clause.op === "eq") return isNull;
-    if (clause.op === "ne") return !isNull;
-    return false;
-  }
-  if (value === null || value === undefined) return clause.op === "ne";
-  if (lit.kind === "date") {
-    const ticks = typeof value === "string" ? toTicks(value) : null;
-    if (ticks === null) return false;
-    cmp = ticks < lit.ticks ? -1 : ticks > lit.ticks ? 1 : 0;
-  } else if (lit.kind === "number") {
-    if (typeof value !== "number") return false;
-    cmp = value - lit.value;
-  } else {
-    if (typeof value !== "string") return false;
-    cmp = compareValues(value, lit.value, "string");
-  }
-  if (cmp === null) return false;
-  switch (clause.op) {
-    case "eq":
-      return cmp === 0;
-    case "ne":
-      return cmp !== 0;
-    case "gt":
-      return cmp > 0;
-    case "ge":
-      return cmp >= 0;
-    case "lt":
-      return cmp < 0;
-    case "le":
-      return cmp <= 0;
-  }
-}
-
-function parseOrderBy(
-  spec: EntitySpec,
-  sample: Entity | undefined,
-  raw: string,
-): { field: string; type: FieldType; desc: boolean }[] {
-  return raw.split(",").map((part) => {
-    const m = /^\s*([A-Za-z][A-Za-z0-9]*)(?:\s+(asc|desc))?\s*$/i.exec(part);
-    const [, name, dir] = m ?? [];
-    if (!name) throw new ODataError("ODataError", `Invalid $orderby clause: '${part.trim()}'.`);
-    const known = Object.entries(spec.filterable).find(([k]) => k.toLowerCase() === name.toLowerCase());
-    if (known) return { field: known[0], type: known[1], desc: dir?.toLowerCase() === "desc" };
-    const prop = sample ? Object.keys(sample).find((k) => k.toLowerCase() === name.toLowerCase()) : undefined;
-    if (!prop) {
-      throw new ODataError(
-        "ODataError",
-        `Invalid $orderby clause: Could not find a property named '${name}' on type '${spec.odataType}'.`,
-      );
-    }
-    return { field: prop, type: "string", desc: dir?.toLowerCase() === "desc" };
-  });
-}
-
-function parseNonNegativeInt(name: string, raw: string): number {
-  if (!/^\s*\d+\s*$/.test(raw)) {
-    throw new ODataError(
-      "ODataError",
-      `Invalid value '${raw}' for query option ${name}: the value must be a non-negative integer.`,
-    );
-  }
-  return Number(raw.trim());
-}
-
-interface Query {
-  clauses: Clause[];
-  orderBy: { field: string; type: FieldType; desc: boolean }[];
-  top: number | null;
-  skip: number;
-  expandEvidence: boolean;
-  count: boolean;
-}
-
-function parseQuery(spec: EntitySpec, params: URLSearchParams, sample: Entity | undefined): Query {
-  const get = (name: string): string | null => {
-    for (const [k, v] of params) if (k.toLowerCase() === name) return v;
-    return null;
-  };
-  const topRaw = get("$top");
-  let top: number | null = null;
-  if (topRaw !== null) {
-    top = parseNonNegativeInt("$top", topRaw);
-    if (top < 1 || top > MAX_TOP) {
-      throw new ODataError(
-        "InvalidInput",
-        `The value of $top must be between 1 and ${MAX_TOP} (maximum page size). Received ${top}.`,
-      );
-    }
-  }
-  const skipRaw = get("$skip");
-  const skip = skipRaw === null ? 0 : parseNonNegativeInt("$skip", skipRaw);
-  const filterRaw = get("$filter");
-  const clauses = filterRaw === null || filterRaw.trim() === "" ? [] : parseFilter(spec, filterRaw);
-  const orderRaw = get("$orderby");
-  const orderBy = orderRaw === null || orderRaw.trim() === "" ? [] : parseOrderBy(spec, sample, orderRaw);
-  const expandRaw = get("$expand");
-  const expandEvidence = spec === ALERTS && expandRaw !== null && /(^|,)\s*evidence\s*($|,)/i.test(expandRaw);
-  if (expandRaw !== null && expandRaw.trim() !== "" && !expandEvidence) {
-    throw new ODataError(
-      "ODataError",
-      `Invalid $expand clause: '${expandRaw}' cannot be expanded on type '${spec.odataType}'.`,
-    );
-  }
-  const countRaw = get("$count");
-  return { clauses, orderBy, top, skip, expandEvidence, count: countRaw?.toLowerCase() === "true" };
-}
-
-function applyQuery(items: readonly Entity[], query: Query): { value: Entity[]; total: number } {
-  let list = items.filter((e) => query.clauses.every((c) => matches(e, c)));
-  if (query.orderBy.length > 0) {
-    list = [...list].sort((a, b) => {
-      for (const o of query.orderBy) {
-        const cmp = compareValues(a[o.field], b[o.field], o.type) ?? 0;
-        if (cmp !== 0) return o.desc ? -cmp : cmp;
-      }
-      return 0;
-    });
-  }
-  const total = list.length;
-  const paged = list.slice(query.skip, query.top === null ? undefined : query.skip + query.top);
-  return { value: paged, total };
-}
-
-function alertView(alert: SimAlert, expandEvidence: boolean): Entity {
-  return expandEvidence ? alert : { ...alert, evidence: [] };
-}
+const SCORE_ROLES = ["Score.Read.All"];
+const ADVANCED_QUERY_ROLES = ["AdvancedQuery.Read.All"];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Request handling.
 
 type Route =
-  | { kind: "list"; spec: EntitySpec }
-  | { kind: "single"; spec: EntitySpec; id: string }
+  | { kind: "list"; spec: DefenderEntity }
+  | { kind: "single"; spec: DefenderEntity; id: string }
+  | { kind: "exposureScore" }
+  | { kind: "advancedQuery" }
   | { kind: "notFound" };
 
+/** Paths are matched case-insensitively (`/api/Software` as documented, `/api/software` alike). */
 function route(pathname: string): Route {
   const lower = pathname.toLowerCase().replace(/\/+$/, "");
   const rest = lower.startsWith("/api/v1.0/")
@@ -451,7 +285,9 @@ function route(pathname: string): Route {
     : lower.slice("/api/".length);
   const parts = rest.split("/").filter((p) => p.length > 0);
   const [entity, id, ...more] = parts;
-  const spec = entity === "machines" ? MACHINES : entity === "alerts" ? ALERTS : null;
+  if (entity === "exposurescore" && id === undefined) return { kind: "exposureScore" };
+  if (entity === "advancedqueries" && id === "run" && more.length === 0) return { kind: "advancedQuery" };
+  const spec = entity === undefined ? undefined : ENTITIES[entity];
   if (!spec || more.length > 0) return { kind: "notFound" };
   if (id === undefined) return { kind: "list", spec };
   // Keep the id as sent (alert ids are case-sensitive in shape; compare case-insensitively later).
@@ -459,34 +295,15 @@ function route(pathname: string): Route {
   return { kind: "single", spec, id: originalId };
 }
 
-function authenticate(
-  ctx: DefenderContext,
-  req: IncomingMessage,
-): { ok: true; claims: AccessTokenClaims } | { ok: false; message: string } {
-  const header = req.headers.authorization;
-  if (!header)
-    return { ok: false, message: "Authorization header is missing. Send 'Authorization: Bearer <token>'." };
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const token = m?.[1];
-  if (!token) return { ok: false, message: "Invalid authorization header. Expected 'Bearer <token>'." };
-  const result = ctx.signingKey.verify(token, Math.floor(Date.now() / 1000));
-  if (!result.ok) {
-    return {
-      ok: false,
-      message:
-        result.reason === "token expired"
-          ? "The access token has expired."
-          : "Invalid or expired authorization header.",
-    };
+function rolesFor(target: Exclude<Route, { kind: "notFound" }>): readonly string[] {
+  switch (target.kind) {
+    case "exposureScore":
+      return SCORE_ROLES;
+    case "advancedQuery":
+      return ADVANCED_QUERY_ROLES;
+    default:
+      return target.spec.roles;
   }
-  const aud = result.claims.aud.replace(/\/+$/, "").toLowerCase();
-  if (!DEFENDER_RESOURCES.includes(aud)) {
-    return {
-      ok: false,
-      message: `Invalid or expired authorization header. The token audience '${result.claims.aud}' is not valid for this API.`,
-    };
-  }
-  return { ok: true, claims: result.claims };
 }
 
 /** Handles `/api/...`. `onTenant` receives the verified token's tenant id for the request log. */
@@ -512,22 +329,21 @@ export async function handleDefenderApi(
     );
     return;
   }
-  if (req.method !== "GET" && req.method !== "HEAD") {
+  const allowed = target.kind === "advancedQuery" ? ["POST"] : ["GET", "HEAD"];
+  if (!allowed.includes(req.method ?? "GET")) {
     sendDefenderError(
       res,
       405,
       "MethodNotAllowed",
       `The requested resource does not support http method '${req.method ?? ""}'.`,
-      {
-        allow: "GET",
-      },
+      { allow: allowed.filter((m) => m !== "HEAD").join(", ") },
     );
     return;
   }
 
-  const auth = authenticate(ctx, req);
+  const auth = checkBearer(ctx.signingKey, req, "defender");
   if (!auth.ok) {
-    sendDefenderUnauthorized(res, auth.message);
+    sendDefenderUnauthorized(res, defenderUnauthorizedMessage(auth));
     return;
   }
   const { claims } = auth;
@@ -537,40 +353,38 @@ export async function handleDefenderApi(
 
   const retryAfter = ctx.rateLimiter.take(`${claims.tid}:${claims.appid}`);
   if (retryAfter > 0) {
-    sendDefenderError(
+    sendDefenderRateLimited(res, retryAfter);
+    return;
+  }
+
+  const roles = rolesFor(target);
+  if (!hasAnyRole(claims, roles)) {
+    sendDefenderForbidden(res, roles);
+    return;
+  }
+
+  if (target.kind === "exposureScore") {
+    sendJson(
       res,
-      429,
-      "TooManyRequests",
-      `Rate limit is exceeded. Try again in ${retryAfter} seconds.`,
+      200,
       {
-        "retry-after": String(retryAfter),
+        "@odata.context": `${ctx.origin}/api/$metadata#ExposureScore/$entity`,
+        ...simSecurityData(claims.tid).exposureScore,
       },
+      {},
+      ODATA_CONTENT_TYPE,
     );
+    return;
+  }
+  if (target.kind === "advancedQuery") {
+    await runAdvancedQuery(ctx, req, res, claims);
     return;
   }
 
   const spec = target.spec;
-  const roles = claims.roles ?? [];
-  if (!spec.roles.some((r) => roles.includes(r))) {
-    sendDefenderError(
-      res,
-      403,
-      "Forbidden",
-      `The application does not have any of the required application permissions (${spec.roles.join(", ")}) to access the resource.`,
-    );
-    return;
-  }
-
-  const data = SIM_DEFENDER_DATA[claims.tid];
-  const items: readonly Entity[] =
-    spec === MACHINES ? (data?.machines ?? []) : (data?.alerts ?? []).map((a) => alertView(a, false));
-
   if (target.kind === "single") {
     const wanted = target.id.toLowerCase();
-    const found =
-      spec === MACHINES
-        ? (data?.machines ?? []).find((m: SimMachine) => m.id.toLowerCase() === wanted)
-        : (data?.alerts ?? []).find((a: SimAlert) => a.id.toLowerCase() === wanted);
+    const found = spec.items(claims).find((e) => String(e.id).toLowerCase() === wanted);
     if (!found) {
       sendDefenderError(res, 404, "ResourceNotFound", `${spec.singular} ${target.id} was not found`);
       return;
@@ -585,6 +399,8 @@ export async function handleDefenderApi(
     return;
   }
 
+  const raw = spec.items(claims);
+  const items = spec === ALERTS ? (raw as readonly SimAlert[]).map((a) => alertView(a, false)) : raw;
   let query: Query;
   try {
     query = parseQuery(spec, url.searchParams, items[0]);
@@ -596,7 +412,9 @@ export async function handleDefenderApi(
     throw err;
   }
   const source: readonly Entity[] =
-    spec === ALERTS && query.expandEvidence ? (data?.alerts ?? []).map((a) => alertView(a, true)) : items;
+    spec === ALERTS && query.expand.includes("evidence")
+      ? (raw as readonly SimAlert[]).map((a) => alertView(a, true))
+      : items;
   const { value, total } = applyQuery(source, query);
   sendJson(
     res,
@@ -609,4 +427,58 @@ export async function handleDefenderApi(
     {},
     ODATA_CONTENT_TYPE,
   );
+}
+
+/** `POST /api/advancedqueries/run` with `{"Query": "<KQL>"}` (run-advanced-query-api.md). */
+async function runAdvancedQuery(
+  ctx: DefenderContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  claims: AccessTokenClaims,
+): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await readBody(req, QUERY_BODY_LIMIT_BYTES));
+  } catch (err) {
+    sendDefenderError(
+      res,
+      400,
+      "InvalidRequestBody",
+      err instanceof BodyTooLargeError
+        ? "The request body is too large."
+        : "The request body is not valid JSON.",
+    );
+    return;
+  }
+  // "Body parameters are case-sensitive" (common-errors.md).
+  const query =
+    typeof body === "object" && body !== null && "Query" in body
+      ? (body as { Query: unknown }).Query
+      : undefined;
+  if (typeof query !== "string") {
+    sendDefenderError(res, 400, "MissingRequiredParameter", "Parameter Query is missing.");
+    return;
+  }
+  const retryAfter = ctx.huntingLimiter.take(`advancedqueries:${claims.tid}`);
+  if (retryAfter > 0) {
+    sendDefenderRateLimited(
+      res,
+      retryAfter,
+      `Rate limit is exceeded: up to ${HUNTING_CALLS_PER_MINUTE} calls per minute. Try again in ${retryAfter} seconds.`,
+    );
+    return;
+  }
+  try {
+    const result = runHunting(simSecurityData(claims.tid).hunting, query);
+    sendJson(res, 200, {
+      Schema: result.columns.map((c) => ({ Name: c.name, Type: c.type })),
+      Results: result.rows,
+    });
+  } catch (err) {
+    if (err instanceof HuntingError) {
+      sendDefenderError(res, 400, "BadRequest", err.message);
+      return;
+    }
+    throw err;
+  }
 }

@@ -1,32 +1,14 @@
 // Simulated Microsoft Entra ID: OIDC discovery, JWKS and the v2.0 client-credentials token endpoint.
-// Error bodies, codes and statuses follow reference/microsoft-defender.md §3.
+// Error bodies, codes and statuses follow reference/microsoft-defender.md §3. Tokens are issued for one resource per
+// request (WindowsDefenderATP, Microsoft Threat Protection or Microsoft Graph, see resources.ts); `aud` is the
+// requested identifier URI and `roles` the app's consented roles on that resource only (none: no `roles` claim).
 
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BodyTooLargeError, entraTimestamp, HOSTILE_TEXT, isGuid, readBody, sendJson } from "./http-helpers";
-import { SIM_TENANTS, type SimApp, type SimTenant, WINDOWS_DEFENDER_ATP_APP_ID } from "./seed";
+import { resourceOf } from "./resources";
+import type { SimApp, SimTenant } from "./seed";
 import type { SigningKey } from "./signing-key";
-
-/** Identifier URIs (lower case, no trailing slash) of the WindowsDefenderATP resource app. */
-export const DEFENDER_RESOURCES: readonly string[] = [
-  "https://api.securitycenter.microsoft.com",
-  "https://securitycenter.onmicrosoft.com/windowsatpservice",
-  "https://api-gcc.securitycenter.microsoft.us",
-  "https://api-gov.securitycenter.microsoft.us",
-  "https://securitycenter.onmicrosoft.us/windowsatpservice",
-  // Legacy alias still used as the resource by Elastic's integration.
-  "https://api.securitycenter.windows.com",
-  WINDOWS_DEFENDER_ATP_APP_ID,
-];
-
-/**
- * Other real resources a misconfigured client may ask for. Entra issues tokens for them (with no roles, since the
- * seeded apps hold no permissions there) and the Defender API then refuses them: the "wrong audience" trap.
- */
-const OTHER_RESOURCES: Readonly<Record<string, { defenderFamily: boolean }>> = {
-  "https://api.security.microsoft.com": { defenderFamily: true }, // Microsoft Threat Protection (Defender XDR)
-  "https://graph.microsoft.com": { defenderFamily: false },
-};
 
 const IGNORED_OIDC_SCOPES = new Set(["openid", "profile", "offline_access", "email"]);
 
@@ -37,6 +19,8 @@ export interface EntraContext {
   readonly origin: string;
   readonly hostPort: string;
   readonly signingKey: SigningKey;
+  /** The seeded directory (dates relative to the simulator's start). */
+  readonly tenants: readonly SimTenant[];
   /** Applies a token-target fault of the tenant, if any. Resolves true when the response has been handled. */
   applyTokenFault(tenantId: string, req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 }
@@ -50,17 +34,17 @@ type TenantLookup =
 const DOMAIN_RE =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
-export function lookupTenant(segment: string): TenantLookup {
+export function lookupTenant(tenants: readonly SimTenant[], segment: string): TenantLookup {
   const value = segment.toLowerCase();
   if (value === "common" || value === "organizations" || value === "consumers") {
     return { kind: "multiTenant", name: value };
   }
   if (isGuid(value)) {
-    const tenant = SIM_TENANTS.find((t) => t.tenantId === value);
+    const tenant = tenants.find((t) => t.tenantId === value);
     return tenant ? { kind: "found", tenant } : { kind: "notFound" };
   }
   if (DOMAIN_RE.test(value)) {
-    const tenant = SIM_TENANTS.find((t) => t.domain === value);
+    const tenant = tenants.find((t) => t.domain === value);
     return tenant ? { kind: "found", tenant } : { kind: "notFound" };
   }
   return { kind: "invalid" };
@@ -238,7 +222,7 @@ export async function handleEntra(
     onTenant(tenantSegment);
     if (req.method !== "GET" && req.method !== "HEAD") return false;
     const correlationId = correlationIdOf(req, url);
-    const found = lookupTenant(tenantSegment);
+    const found = lookupTenant(ctx.tenants, tenantSegment);
     if (found.kind === "found") {
       const { tenantId, cloud } = found.tenant;
       const regionScope = cloud === "usGovernment" ? "USGov" : "NA";
@@ -340,7 +324,7 @@ async function handleToken(
     return;
   }
 
-  const found = lookupTenant(tenantSegment);
+  const found = lookupTenant(ctx.tenants, tenantSegment);
   if (found.kind === "invalid") {
     sendEntraError(res, 400, "invalid_request", 900023, invalidTenantText(tenantSegment), urlCorrelation);
     return;
@@ -433,10 +417,8 @@ async function handleToken(
   }
   const resources = new Set(scopes.map(normalizeResource));
   const [resource] = resources;
-  const knownResource =
-    resource !== undefined &&
-    (DEFENDER_RESOURCES.includes(resource) || OTHER_RESOURCES[resource] !== undefined);
-  if (resources.size !== 1 || resource === undefined || !knownResource) {
+  const target = resource === undefined ? undefined : resourceOf(resource);
+  if (resources.size !== 1 || resource === undefined || target === undefined) {
     return fail(
       400,
       "invalid_scope",
@@ -480,9 +462,7 @@ async function handleToken(
     );
   }
 
-  const isDefender = DEFENDER_RESOURCES.includes(resource);
-  const defenderFamily = isDefender || OTHER_RESOURCES[resource]?.defenderFamily === true;
-  if (defenderFamily && !tenant.defenderProvisioned) {
+  if (target.requiresDefender && !tenant.defenderProvisioned) {
     return fail(
       400,
       "invalid_resource",
@@ -501,6 +481,8 @@ async function handleToken(
     );
   }
 
+  // Only the roles consented on the requested resource; an app with none there gets a token without `roles`.
+  const roles = app.roles[target.key] ?? [];
   const now = Math.floor(Date.now() / 1000);
   const issuer = `https://sts.windows.net/${tenant.tenantId}/`;
   const claims: Record<string, unknown> = {
@@ -516,7 +498,7 @@ async function handleToken(
     idp: issuer,
     oid: app.servicePrincipalId,
     rh: `0.${randomBytes(36).toString("base64url")}.`,
-    ...(isDefender && app.roles.length > 0 ? { roles: [...app.roles] } : {}),
+    ...(roles.length > 0 ? { roles: [...roles] } : {}),
     sub: app.servicePrincipalId,
     tenant_region_scope: "NA",
     tid: tenant.tenantId,

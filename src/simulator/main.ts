@@ -1,6 +1,7 @@
-// CLI entry for `npm run simulator`: starts the Entra ID + Defender simulator and prints how to use it.
+// CLI entry for `npm run simulator`: starts the Entra ID + Defender + Microsoft Graph simulator and prints how to
+// use it.
 
-import { SIM_SEED, SIM_UNKNOWN_TENANT_ID } from "./seed";
+import { SIM_SEED, SIM_UNKNOWN_TENANT_ID, simSecretEndDateTime } from "./seed";
 import { startSimulator } from "./server";
 
 function parsePort(name: string, fallback: number): number {
@@ -65,9 +66,9 @@ async function main(): Promise<void> {
 
   const out = [
     "",
-    "Patchbay simulator: Microsoft Entra ID + Microsoft Defender for Endpoint API",
+    "Patchbay simulator: Microsoft Entra ID + Defender for Endpoint API + Defender XDR API + Microsoft Graph",
     "",
-    `  URL (Entra authority + Defender API): ${sim.origin}`,
+    `  URL (Entra authority + every API):    ${sim.origin}`,
     `  Decoy (HTML portal, "wrong endpoint"): ${sim.decoyOrigin}`,
     `  TLS certificate (self-signed):         ${sim.certPath}`,
     "",
@@ -75,11 +76,32 @@ async function main(): Promise<void> {
     "",
     `  PATCHBAY_EXTRA_DEFENDER_HOSTS=${sim.hostPort},${sim.decoyHostPort}`,
     `  PATCHBAY_ENTRA_AUTHORITY=${sim.origin}`,
+    `  PATCHBAY_GRAPH_ORIGIN=${sim.origin}          (stands in for https://graph.microsoft.com)`,
+    `  PATCHBAY_SECURITY_API_ORIGIN=${sim.origin}   (stands in for https://api.security.microsoft.com)`,
     `  NODE_EXTRA_CA_CERTS=${sim.certPath}`,
     "",
     "Seeded scenarios (paste into Integrations > Microsoft Defender for Endpoint > Connect):",
     "",
     table([["Scenario", "Base URL", "Tenant ID", "App ID", "App Secret", "Demonstrates"], ...scenarios]),
+    "",
+    "One app registration, three resources (scope=<resource>/.default; roles are per resource):",
+    "  WindowsDefenderATP           https://api.securitycenter.microsoft.com  /api/machines, alerts, vulnerabilities, Software,",
+    "                                                                          recommendations, indicators, exposureScore,",
+    "                                                                          POST /api/advancedqueries/run",
+    "  Microsoft Threat Protection  https://api.security.microsoft.com        /api/incidents",
+    "  Microsoft Graph              https://graph.microsoft.com               /v1.0/applications(appId='…'), /v1.0/devices,",
+    "                                                                          /v1.0/deviceManagement/managedDevices,",
+    "                                                                          /v1.0/deviceManagement/deviceCompliancePolicies,",
+    "                                                                          POST /v1.0/security/runHuntingQuery,",
+    "                                                                          /beta/security/rules/detectionRules",
+    ...Object.entries(SIM_SEED).flatMap(([name, s]) => {
+      const end = simSecretEndDateTime(s, sim.startedAt);
+      return end === null
+        ? []
+        : [
+            `  ${name}: the secret in use ends ${end} (Graph passwordCredentials, hint ${s.appSecret.slice(0, 3)})`,
+          ];
+    }),
     "",
     "More failure paths:",
     `  - Unknown tenant (AADSTS90002): Tenant ID ${SIM_UNKNOWN_TENANT_ID}`,
@@ -92,8 +114,9 @@ async function main(): Promise<void> {
     `  curl --cacert ${sim.certPath} -X PUT ${sim.origin}/__simulator/faults/${SIM_SEED.faults.tenantId} \\`,
     `    -H 'content-type: application/json' -d '{"kind":"rate_limit","retryAfterSeconds":30,"target":"api"}'`,
     `  curl --cacert ${sim.certPath} -X DELETE ${sim.origin}/__simulator/faults/${SIM_SEED.faults.tenantId}`,
-    '  kinds: rate_limit {retryAfterSeconds}, server_error, slow {delayMs}, non_json, hostile_text; target: "token" | "api"',
-    '        unauthorized; target: "api" only (401 for valid tokens, like a token from another cloud)',
+    "  kinds: rate_limit {retryAfterSeconds}, server_error, slow {delayMs}, non_json, hostile_text;",
+    '        target: "token" | "api" (Defender for Endpoint) | "graph" | "threat-protection" (incidents)',
+    '        unauthorized; target: "api" | "graph" | "threat-protection" (401 for valid tokens, like another cloud)',
     "",
     "Press Ctrl+C to stop.",
     "",

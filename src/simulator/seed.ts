@@ -1,9 +1,27 @@
-// Seed data for the Entra ID + Defender for Endpoint simulator.
+// Seed data for the Entra ID + Defender for Endpoint + Microsoft Graph simulator.
 // Every value here is fake. Secrets follow the real Entra shape (3 chars, "8Q~", 34 chars = 40 chars) so that
 // input validation treats them like real secret Values; `secretId` is the GUID-shaped "Secret ID" that users
-// paste by mistake.
+// paste by mistake. Graph shows each secret's first 3 characters as its `hint`.
+//
+// The first scenarios have fixed dates. The later ones (from `allFeatures` on) have dates relative to the
+// simulator's clock at start (`createSimDirectory(startedAt)`), so that "expires in 5 days" stays true whenever the
+// tests run; `simSecretEndDateTime(scenario, sim.startedAt)` gives the end date Graph reports for the secret in use.
 
 import { createHash } from "node:crypto";
+import type { SimResourceKey } from "./resources";
+
+export { WINDOWS_DEFENDER_ATP_APP_ID } from "./resources";
+
+/** Another client secret of a scenario's app registration (not the one in use). */
+export interface SimScenarioSecret {
+  readonly secretId: string;
+  readonly value: string;
+  readonly displayName: string;
+  /** Days after the simulator's start at which it ends; negative = already expired. */
+  readonly validDays: number;
+  /** Days before the simulator's start at which it was created. */
+  readonly createdDaysAgo: number;
+}
 
 export interface SimScenario {
   readonly tenantId: string;
@@ -11,7 +29,39 @@ export interface SimScenario {
   readonly appSecret: string;
   readonly secretId: string;
   readonly description: string;
+  /** Relative seeds only: the secret in use ends this many days after the simulator started. */
+  readonly secretValidDays?: number;
+  /** Relative seeds only: the secret in use was created this many days before the simulator started. */
+  readonly secretCreatedDaysAgo?: number;
+  /** The secret's Description in Entra (Graph `displayName`). */
+  readonly secretDisplayName?: string;
+  /** The app registration's other client secrets, as Graph lists them in `passwordCredentials`. */
+  readonly otherSecrets?: readonly SimScenarioSecret[];
 }
+
+/** Roles every feature of Patchbay uses, per resource (what `allFeatures` is granted). */
+export const SIM_FEATURE_ROLES = {
+  defender: [
+    "Alert.Read.All",
+    "Machine.Read.All",
+    "Vulnerability.Read.All",
+    "Software.Read.All",
+    "Score.Read.All",
+    "SecurityRecommendation.Read.All",
+    "AdvancedQuery.Read.All",
+    "Ti.ReadWrite.All",
+    "Machine.Isolate",
+  ],
+  threatProtection: ["Incident.Read.All"],
+  graph: [
+    "ThreatHunting.Read.All",
+    "CustomDetection.ReadWrite.All",
+    "DeviceManagementManagedDevices.Read.All",
+    "DeviceManagementConfiguration.Read.All",
+    "Device.Read.All",
+    "Application.Read.All",
+  ],
+} as const satisfies Record<SimResourceKey, readonly string[]>;
 
 export const SIM_SEED = {
   healthy: {
@@ -83,6 +133,99 @@ export const SIM_SEED = {
     description:
       "Conditional Access blocks the app's service principal: 400 invalid_grant AADSTS53003 (after the secret is checked).",
   },
+  // --- Dates relative to the simulator's start from here on. ---
+  allFeatures: {
+    tenantId: "5725d60f-b5bd-4008-b81f-5690000ba708",
+    appId: "e221dd1b-1b00-4e05-8c23-ecbbe0307e99",
+    appSecret: "02v8Q~IVG9rOdki_tYTj04PyZLnxm0GKW8y7.l-M",
+    secretId: "62837ec1-c8a2-44d5-b0cb-1671647f71c4",
+    secretValidDays: 400,
+    secretCreatedDaysAgo: 30,
+    secretDisplayName: "patchbay",
+    otherSecrets: [
+      {
+        secretId: "82f0b101-60d8-474f-ba84-f55ae16b29e0",
+        value: "q6N8Q~-S0R3udqBzcUxftBAakaVMpQAfT7G6v8SO",
+        displayName: "patchbay-initial",
+        validDays: 30,
+        createdDaysAgo: 700,
+      },
+    ],
+    description:
+      "Every permission Patchbay's features use, consented on WindowsDefenderATP, Microsoft Threat Protection and Microsoft Graph; the secret in use ends in 400 days, an older secret (other hint) in 30.",
+  },
+  graphNotConsented: {
+    tenantId: "e44edf48-0ed4-4074-911d-3cb42ea69a29",
+    appId: "bebba37c-e25b-46c7-81ba-22e337122a5c",
+    appSecret: "zfj8Q~wNEaOb3Gr_sbINfNAvSBkjgAZR9zxRVSvw",
+    secretId: "496d5743-fa39-4bea-95e9-bf812e86dcbe",
+    secretValidDays: 540,
+    secretCreatedDaysAgo: 190,
+    secretDisplayName: "defender-connector",
+    description:
+      "Defender roles only: Microsoft Graph and Threat Protection tokens carry no roles, so every Graph and incidents call answers 403.",
+  },
+  secretExpiringSoon: {
+    tenantId: "9ae98d55-024f-4c54-b31b-e3dc0756a940",
+    appId: "a605e12b-c605-4b1d-866d-39586063eadc",
+    appSecret: "i5b8Q~zkMfiYMshzyuoplxYgf0YJcyAm4rusaR~U",
+    secretId: "cf18cbdf-2550-4197-b6dd-5ed0c35f97ef",
+    secretValidDays: 5,
+    secretCreatedDaysAgo: 725,
+    secretDisplayName: "prod",
+    description:
+      "Connects (Machine.Read.All, Alert.Read.All, Graph Application.Read.All), but Graph shows the secret in use ends 5 days after the simulator started.",
+  },
+  intuneUnlicensed: {
+    tenantId: "4b5c8aec-eebf-46b9-b3a2-3ea053d18786",
+    appId: "0b3164c1-afaa-4c05-b321-41f857004a10",
+    appSecret: "QV38Q~wr0W005ZeWacVFd4gx2iRFE_N4w_.Mygu-",
+    secretId: "a22b4b9b-47e1-457b-9df5-3f88e49dc1e4",
+    secretValidDays: 540,
+    secretCreatedDaysAgo: 190,
+    secretDisplayName: "patchbay",
+    description:
+      "Intune roles consented on Graph, but the tenant has no Intune licence: managedDevices and deviceCompliancePolicies answer 400 BadRequest.",
+  },
+  overPrivileged: {
+    tenantId: "60223dd8-9a95-4479-a031-c05f3d49a9de",
+    appId: "64e22aa3-18d6-45b6-baa9-e0cb997952bb",
+    appSecret: "y7Z8Q~yp7M7ShyQ6FyemWQ8myeE3DO9ACdMD-5QI",
+    secretId: "0ce0e11a-2589-4198-b68b-1620ab59df86",
+    secretValidDays: 540,
+    secretCreatedDaysAgo: 190,
+    secretDisplayName: "patchbay",
+    description:
+      "Alert.Read.All and Machine.Read.All plus roles no feature needs (Machine.Offboard, Machine.RestrictExecution, File.Read.All, Graph Directory.Read.All).",
+  },
+  ambiguousSecretHint: {
+    tenantId: "74b0dfc4-6828-4bac-8fb8-058c009423ab",
+    appId: "d50bc6c9-7727-4a40-b227-8ef6354e7bc0",
+    appSecret: "H5s8Q~ZMfUE0nSFGA1977wf~.BA-W1G-6DkknyXf",
+    secretId: "0f8673a9-bb31-4846-8984-8f4719c111fe",
+    secretValidDays: 200,
+    secretCreatedDaysAgo: 165,
+    secretDisplayName: "patchbay-b",
+    otherSecrets: [
+      {
+        secretId: "69f8c2a6-13c5-44b0-bb30-780b67dee02d",
+        value: "X3y8Q~UkpYKmHkaCdk62GTbBY1ScoWZnT9PUnuvs",
+        displayName: "legacy",
+        validDays: -40,
+        createdDaysAgo: 770,
+      },
+      {
+        // Same first three characters as the secret in use: Graph shows both with the hint "H5s".
+        secretId: "94f1bf59-27f0-47e4-961e-ba45c7ce9a6f",
+        value: "H5s8Q~7W8alQp~QIPS6IK3TE8qxxhbM2wX8aYx4.",
+        displayName: "patchbay-a",
+        validDays: 20,
+        createdDaysAgo: 345,
+      },
+    ],
+    description:
+      "Application.Read.All on Graph; two client secrets share the hint of the secret in use (ending in 200 and 20 days), a third is expired.",
+  },
 } as const satisfies Record<string, SimScenario>;
 
 export type SimScenarioName = keyof typeof SIM_SEED;
@@ -90,26 +233,56 @@ export type SimScenarioName = keyof typeof SIM_SEED;
 /** A GUID that no seeded tenant uses: the token endpoint answers AADSTS90002 for it. */
 export const SIM_UNKNOWN_TENANT_ID = "ce0f3137-884c-497f-a0f4-b79255410ee9";
 
-/** First-party app id of the WindowsDefenderATP resource (community-confirmed). */
-export const WINDOWS_DEFENDER_ATP_APP_ID = "fc780465-2017-40d4-a0c5-307022471b92";
+// ---------------------------------------------------------------------------------------------------------------
+// Clock-relative dates.
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A DateTimeOffset as Graph writes it (`2026-09-09T19:50:29.3080000Z`, 7 fraction digits): `days` days after
+ * `startedAt`.
+ */
+export function simDateTime(startedAt: Date, days: number): string {
+  const at = new Date(startedAt.getTime() + days * DAY_MS);
+  return `${at.toISOString().slice(0, 23)}0000Z`;
+}
+
+/** The `endDateTime` Graph reports for the scenario's secret in use; null for the fixed-date scenarios. */
+export function simSecretEndDateTime(scenario: SimScenario, startedAt: Date): string | null {
+  return scenario.secretValidDays === undefined ? null : simDateTime(startedAt, scenario.secretValidDays);
+}
+
+/** Graph's `hint` of a secret value: its first three characters. */
+export function simSecretHint(value: string): string {
+  return value.slice(0, 3);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Directory: tenants, app registrations, secrets, granted roles.
 
 export interface SimSecret {
+  /** The "Secret ID" (Graph `keyId`). */
   readonly id: string;
   readonly value: string;
+  readonly startsAt: string;
   readonly expiresAt: string;
+  /** The secret's Description in Entra (Graph `displayName`). */
+  readonly displayName: string | null;
 }
+
+/** Application permissions with admin consent, per resource; absent or empty = no `roles` claim in its tokens. */
+export type SimAppRoles = Readonly<Partial<Record<SimResourceKey, readonly string[]>>>;
 
 export interface SimApp {
   readonly appId: string;
   readonly displayName: string;
   /** Object id of the app's service principal in the tenant (token `oid`/`sub`). */
   readonly servicePrincipalId: string;
+  /** Object id of the application (Graph `id`); derived from the app id when not given. */
+  readonly objectId?: string;
+  /** Oldest first, as Graph lists `passwordCredentials`. */
   readonly secrets: readonly SimSecret[];
-  /** Application permissions with admin consent on WindowsDefenderATP; empty = no `roles` claim. */
-  readonly roles: readonly string[];
+  readonly roles: SimAppRoles;
   /**
    * A Conditional Access policy for workload identities blocks the service principal: the token endpoint
    * authenticates the client first, then refuses with AADSTS53003.
@@ -128,14 +301,24 @@ export interface SimTenant {
   readonly cloud: "commercial" | "usGovernment";
   /** Whether the WindowsDefenderATP service principal exists (MDE provisioned). */
   readonly defenderProvisioned: boolean;
+  /** Whether the tenant has an Intune licence (Graph deviceManagement answers); default true. */
+  readonly intuneLicensed?: boolean;
   readonly apps: readonly SimApp[];
 }
 
-const VALID_UNTIL = "2028-11-01T00:00:00Z";
-const EXPIRED_AT = "2026-05-31T23:59:59Z";
-const APP_NAME = "Patchbay Defender Connector";
+/** The application object id Graph reports for a seeded app. */
+export function simApplicationObjectId(app: SimApp): string {
+  return app.objectId ?? guidFrom(`application:${app.appId}`);
+}
 
-export const SIM_TENANTS: readonly SimTenant[] = [
+const VALID_UNTIL = "2028-11-01T00:00:00Z";
+const VALID_FROM = "2026-11-01T00:00:00Z";
+const EXPIRED_AT = "2026-05-31T23:59:59Z";
+const EXPIRED_FROM = "2024-05-31T23:59:59Z";
+const APP_NAME = "Patchbay Defender Connector";
+const APP_NAME_ALL = "Patchbay";
+
+const FIXED_TENANTS: readonly SimTenant[] = [
   {
     tenantId: SIM_SEED.healthy.tenantId,
     displayName: "Contoso",
@@ -148,9 +331,15 @@ export const SIM_TENANTS: readonly SimTenant[] = [
         displayName: APP_NAME,
         servicePrincipalId: "d6c72980-b243-44a2-a9a9-0753ce54f4da",
         secrets: [
-          { id: SIM_SEED.healthy.secretId, value: SIM_SEED.healthy.appSecret, expiresAt: VALID_UNTIL },
+          {
+            id: SIM_SEED.healthy.secretId,
+            value: SIM_SEED.healthy.appSecret,
+            expiresAt: VALID_UNTIL,
+            startsAt: VALID_FROM,
+            displayName: null,
+          },
         ],
-        roles: ["Machine.Read.All", "Alert.Read.All"],
+        roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
       },
     ],
   },
@@ -170,9 +359,11 @@ export const SIM_TENANTS: readonly SimTenant[] = [
             id: SIM_SEED.expiredSecret.secretId,
             value: SIM_SEED.expiredSecret.appSecret,
             expiresAt: EXPIRED_AT,
+            startsAt: EXPIRED_FROM,
+            displayName: null,
           },
         ],
-        roles: ["Machine.Read.All", "Alert.Read.All"],
+        roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
       },
     ],
   },
@@ -188,9 +379,15 @@ export const SIM_TENANTS: readonly SimTenant[] = [
         displayName: APP_NAME,
         servicePrincipalId: "1f75ae69-7995-4e6f-a10a-adb22bfa9dbc",
         secrets: [
-          { id: SIM_SEED.noConsent.secretId, value: SIM_SEED.noConsent.appSecret, expiresAt: VALID_UNTIL },
+          {
+            id: SIM_SEED.noConsent.secretId,
+            value: SIM_SEED.noConsent.appSecret,
+            expiresAt: VALID_UNTIL,
+            startsAt: VALID_FROM,
+            displayName: null,
+          },
         ],
-        roles: [],
+        roles: { defender: [] },
       },
     ],
   },
@@ -210,9 +407,11 @@ export const SIM_TENANTS: readonly SimTenant[] = [
             id: SIM_SEED.machinesOnly.secretId,
             value: SIM_SEED.machinesOnly.appSecret,
             expiresAt: VALID_UNTIL,
+            startsAt: VALID_FROM,
+            displayName: null,
           },
         ],
-        roles: ["Machine.Read.All"],
+        roles: { defender: ["Machine.Read.All"] },
       },
     ],
   },
@@ -228,9 +427,15 @@ export const SIM_TENANTS: readonly SimTenant[] = [
         displayName: APP_NAME,
         servicePrincipalId: "cebb43ef-609d-4590-91de-769c1e32aae1",
         secrets: [
-          { id: SIM_SEED.noDefender.secretId, value: SIM_SEED.noDefender.appSecret, expiresAt: VALID_UNTIL },
+          {
+            id: SIM_SEED.noDefender.secretId,
+            value: SIM_SEED.noDefender.appSecret,
+            expiresAt: VALID_UNTIL,
+            startsAt: VALID_FROM,
+            displayName: null,
+          },
         ],
-        roles: [],
+        roles: { defender: [] },
       },
     ],
   },
@@ -245,8 +450,16 @@ export const SIM_TENANTS: readonly SimTenant[] = [
         appId: SIM_SEED.faults.appId,
         displayName: APP_NAME,
         servicePrincipalId: "6a0b5b73-1c5b-44bf-bafd-958c662ca545",
-        secrets: [{ id: SIM_SEED.faults.secretId, value: SIM_SEED.faults.appSecret, expiresAt: VALID_UNTIL }],
-        roles: ["Machine.Read.All", "Alert.Read.All"],
+        secrets: [
+          {
+            id: SIM_SEED.faults.secretId,
+            value: SIM_SEED.faults.appSecret,
+            expiresAt: VALID_UNTIL,
+            startsAt: VALID_FROM,
+            displayName: null,
+          },
+        ],
+        roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
       },
     ],
   },
@@ -266,9 +479,11 @@ export const SIM_TENANTS: readonly SimTenant[] = [
             id: SIM_SEED.hostileUpstream.secretId,
             value: SIM_SEED.hostileUpstream.appSecret,
             expiresAt: VALID_UNTIL,
+            startsAt: VALID_FROM,
+            displayName: null,
           },
         ],
-        roles: ["Machine.Read.All", "Alert.Read.All"],
+        roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
       },
     ],
   },
@@ -284,9 +499,15 @@ export const SIM_TENANTS: readonly SimTenant[] = [
         displayName: APP_NAME,
         servicePrincipalId: "676bcf61-7495-4107-a1c1-02e5717c4cfe",
         secrets: [
-          { id: SIM_SEED.otherCloud.secretId, value: SIM_SEED.otherCloud.appSecret, expiresAt: VALID_UNTIL },
+          {
+            id: SIM_SEED.otherCloud.secretId,
+            value: SIM_SEED.otherCloud.appSecret,
+            expiresAt: VALID_UNTIL,
+            startsAt: VALID_FROM,
+            displayName: null,
+          },
         ],
-        roles: ["Machine.Read.All", "Alert.Read.All"],
+        roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
       },
     ],
   },
@@ -306,14 +527,149 @@ export const SIM_TENANTS: readonly SimTenant[] = [
             id: SIM_SEED.blockedByPolicy.secretId,
             value: SIM_SEED.blockedByPolicy.appSecret,
             expiresAt: VALID_UNTIL,
+            startsAt: VALID_FROM,
+            displayName: null,
           },
         ],
-        roles: ["Machine.Read.All", "Alert.Read.All"],
+        roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
         blockedByConditionalAccess: true,
       },
     ],
   },
 ];
+
+interface RelativeTenantSpec {
+  readonly scenario: SimScenario;
+  readonly displayName: string;
+  readonly domain: string;
+  readonly appDisplayName: string;
+  readonly servicePrincipalId: string;
+  readonly objectId: string;
+  readonly roles: SimAppRoles;
+  readonly intuneLicensed?: boolean;
+}
+
+const RELATIVE_TENANTS: readonly RelativeTenantSpec[] = [
+  {
+    scenario: SIM_SEED.allFeatures,
+    displayName: "Wide World Importers",
+    domain: "wideworldimporters.onmicrosoft.com",
+    appDisplayName: APP_NAME_ALL,
+    servicePrincipalId: "4a5300ba-2fae-412b-8783-44b43657d6bc",
+    objectId: "80657c61-f266-4010-a8ea-6382b4fdc068",
+    roles: SIM_FEATURE_ROLES,
+  },
+  {
+    scenario: SIM_SEED.graphNotConsented,
+    displayName: "Fourth Coffee",
+    domain: "fourthcoffee.onmicrosoft.com",
+    appDisplayName: APP_NAME,
+    servicePrincipalId: "7ceff82e-227d-4a86-9621-731fc7a1303d",
+    objectId: "646546bd-297f-4cc5-9128-fd83ec2bc580",
+    roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
+  },
+  {
+    scenario: SIM_SEED.secretExpiringSoon,
+    displayName: "Coho Winery",
+    domain: "cohowinery.onmicrosoft.com",
+    appDisplayName: APP_NAME_ALL,
+    servicePrincipalId: "33eab162-8807-4a0a-aba8-cae91383f25c",
+    objectId: "017da0d4-a642-4ff9-9f9a-a10239d3bca1",
+    roles: { defender: ["Machine.Read.All", "Alert.Read.All"], graph: ["Application.Read.All"] },
+  },
+  {
+    scenario: SIM_SEED.intuneUnlicensed,
+    displayName: "Alpine Ski House",
+    domain: "alpineskihouse.onmicrosoft.com",
+    appDisplayName: APP_NAME_ALL,
+    servicePrincipalId: "a5203ee5-ad16-477f-9b6f-fe803a69b458",
+    objectId: "f4412a7a-f5c3-4428-808c-27ddbd3105f9",
+    roles: {
+      defender: ["Machine.Read.All", "Alert.Read.All"],
+      graph: [
+        "DeviceManagementManagedDevices.Read.All",
+        "DeviceManagementConfiguration.Read.All",
+        "Device.Read.All",
+      ],
+    },
+    intuneLicensed: false,
+  },
+  {
+    scenario: SIM_SEED.overPrivileged,
+    displayName: "Trey Research",
+    domain: "treyresearch.onmicrosoft.com",
+    appDisplayName: APP_NAME_ALL,
+    servicePrincipalId: "04a32161-f5e8-4fe1-b31c-baab5ad01c28",
+    objectId: "2923f47d-8499-4121-97c6-586ff669bfc5",
+    roles: {
+      defender: [
+        "Alert.Read.All",
+        "Machine.Read.All",
+        "Machine.Offboard",
+        "Machine.RestrictExecution",
+        "File.Read.All",
+      ],
+      graph: ["Directory.Read.All"],
+    },
+  },
+  {
+    scenario: SIM_SEED.ambiguousSecretHint,
+    displayName: "Proseware",
+    domain: "proseware.onmicrosoft.com",
+    appDisplayName: APP_NAME_ALL,
+    servicePrincipalId: "cf78dab0-d9bd-47dd-a0c9-deaad88447bf",
+    objectId: "b38de0d7-d9a8-4aa6-a9f6-4c6f19adc366",
+    roles: { defender: ["Machine.Read.All", "Alert.Read.All"], graph: ["Application.Read.All"] },
+  },
+];
+
+function relativeTenant(spec: RelativeTenantSpec, startedAt: Date): SimTenant {
+  const s = spec.scenario;
+  const inUse = {
+    created: s.secretCreatedDaysAgo ?? 0,
+    secret: {
+      id: s.secretId,
+      value: s.appSecret,
+      startsAt: simDateTime(startedAt, -(s.secretCreatedDaysAgo ?? 0)),
+      expiresAt: simDateTime(startedAt, s.secretValidDays ?? 365),
+      displayName: s.secretDisplayName ?? null,
+    },
+  };
+  const others = (s.otherSecrets ?? []).map((o) => ({
+    created: o.createdDaysAgo,
+    secret: {
+      id: o.secretId,
+      value: o.value,
+      startsAt: simDateTime(startedAt, -o.createdDaysAgo),
+      expiresAt: simDateTime(startedAt, o.validDays),
+      displayName: o.displayName,
+    },
+  }));
+  const secrets = [...others, inUse].sort((a, b) => b.created - a.created).map((e) => e.secret);
+  return {
+    tenantId: s.tenantId,
+    displayName: spec.displayName,
+    domain: spec.domain,
+    cloud: "commercial",
+    defenderProvisioned: true,
+    ...(spec.intuneLicensed === undefined ? {} : { intuneLicensed: spec.intuneLicensed }),
+    apps: [
+      {
+        appId: s.appId,
+        displayName: spec.appDisplayName,
+        servicePrincipalId: spec.servicePrincipalId,
+        objectId: spec.objectId,
+        secrets,
+        roles: spec.roles,
+      },
+    ],
+  };
+}
+
+/** Every seeded tenant; the relative scenarios' dates count from `startedAt` (the simulator's start). */
+export function createSimDirectory(startedAt: Date): readonly SimTenant[] {
+  return [...FIXED_TENANTS, ...RELATIVE_TENANTS.map((spec) => relativeTenant(spec, startedAt))];
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Defender data (shapes per the MDE API docs: machine.md, alerts.md).
@@ -413,21 +769,22 @@ export interface SimDefenderData {
   readonly alerts: readonly SimAlert[];
 }
 
-function sha1Hex(input: string): string {
+export function sha1Hex(input: string): string {
   return createHash("sha1").update(input).digest("hex");
 }
 
-function sha256Hex(input: string): string {
+export function sha256Hex(input: string): string {
   return createHash("sha256").update(input).digest("hex");
 }
 
-function guidFrom(input: string): string {
+/** A stable GUID-shaped id derived from `input`. */
+export function guidFrom(input: string): string {
   const h = sha1Hex(input);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** `2026-11-20T08:14:03.1234567Z`: 7 fractional digits like the real API; `offsetMinutes` from the base. */
-function ts(offsetMinutes: number, fraction: string): string {
+export function ts(offsetMinutes: number, fraction: string): string {
   const base = Date.UTC(2026, 10, 14, 6, 0, 0);
   const d = new Date(base + offsetMinutes * 60_000);
   return `${d.toISOString().slice(0, 19)}.${fraction.padEnd(7, "0").slice(0, 7)}Z`;
@@ -806,30 +1163,39 @@ function buildData(tenantId: string, domain: string, seedOffset: number): SimDef
 }
 
 function tenantDomain(tenantId: string): string {
-  return SIM_TENANTS.find((t) => t.tenantId === tenantId)?.domain ?? "contoso.onmicrosoft.com";
+  return (
+    FIXED_TENANTS.find((t) => t.tenantId === tenantId)?.domain ??
+    RELATIVE_TENANTS.find((t) => t.scenario.tenantId === tenantId)?.domain ??
+    "contoso.onmicrosoft.com"
+  );
+}
+
+/** Tenants with seeded data, and the minute offset that makes each tenant's timestamps its own. */
+const DATA_TENANTS: readonly (readonly [string, number])[] = [
+  [SIM_SEED.healthy.tenantId, 0],
+  [SIM_SEED.faults.tenantId, 11],
+  [SIM_SEED.hostileUpstream.tenantId, 5],
+  [SIM_SEED.machinesOnly.tenantId, 23],
+  [SIM_SEED.noConsent.tenantId, 37],
+  [SIM_SEED.allFeatures.tenantId, 41],
+  [SIM_SEED.graphNotConsented.tenantId, 53],
+  [SIM_SEED.secretExpiringSoon.tenantId, 61],
+  [SIM_SEED.intuneUnlicensed.tenantId, 67],
+  [SIM_SEED.overPrivileged.tenantId, 71],
+  [SIM_SEED.ambiguousSecretHint.tenantId, 79],
+];
+
+/** The minute offset of a tenant's seeded data (see DATA_TENANTS), or undefined when it has none. */
+export function simDataOffset(tenantId: string): number | undefined {
+  return DATA_TENANTS.find(([id]) => id === tenantId)?.[1];
+}
+
+/** The domain of a seeded tenant (for data that names users and hosts). */
+export function simTenantDomain(tenantId: string): string {
+  return tenantDomain(tenantId);
 }
 
 /** Seeded Defender data per tenant id. Tenants not listed have no machines or alerts. */
-export const SIM_DEFENDER_DATA: Readonly<Record<string, SimDefenderData>> = {
-  [SIM_SEED.healthy.tenantId]: buildData(
-    SIM_SEED.healthy.tenantId,
-    tenantDomain(SIM_SEED.healthy.tenantId),
-    0,
-  ),
-  [SIM_SEED.faults.tenantId]: buildData(SIM_SEED.faults.tenantId, tenantDomain(SIM_SEED.faults.tenantId), 11),
-  [SIM_SEED.hostileUpstream.tenantId]: buildData(
-    SIM_SEED.hostileUpstream.tenantId,
-    tenantDomain(SIM_SEED.hostileUpstream.tenantId),
-    5,
-  ),
-  [SIM_SEED.machinesOnly.tenantId]: buildData(
-    SIM_SEED.machinesOnly.tenantId,
-    tenantDomain(SIM_SEED.machinesOnly.tenantId),
-    23,
-  ),
-  [SIM_SEED.noConsent.tenantId]: buildData(
-    SIM_SEED.noConsent.tenantId,
-    tenantDomain(SIM_SEED.noConsent.tenantId),
-    37,
-  ),
-};
+export const SIM_DEFENDER_DATA: Readonly<Record<string, SimDefenderData>> = Object.fromEntries(
+  DATA_TENANTS.map(([tenantId, offset]) => [tenantId, buildData(tenantId, tenantDomain(tenantId), offset)]),
+);

@@ -1,5 +1,7 @@
-// HTTPS stand-in for Microsoft Entra ID (token endpoint) and the Microsoft Defender for Endpoint API.
-// Used by tests, e2e and `npm run demo`; production code never imports it.
+// HTTPS stand-in for Microsoft Entra ID (token endpoint), the Microsoft Defender for Endpoint API, the Defender XDR
+// ("Microsoft Threat Protection") incidents API and Microsoft Graph, all on one origin: `/api/incidents` is the
+// Defender XDR API, other `/api/...` paths the Defender for Endpoint API, `/v1.0/...` and `/beta/...` Graph, the rest
+// Entra. Used by tests, e2e and `npm run demo`; production code never imports it.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
@@ -7,13 +9,22 @@ import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { ensureCertificate } from "./certificate";
 import {
+  HUNTING_CALLS_PER_MINUTE,
   handleDefenderApi,
   RATE_LIMIT_PER_MINUTE,
   RateLimiter,
   sendDefenderError,
+  sendDefenderRateLimited,
   sendDefenderUnauthorized,
 } from "./defender-api";
 import { handleEntra, sendEntraFault } from "./entra";
+import {
+  handleGraph,
+  isGraphPath,
+  sendGraphError,
+  sendGraphThrottled,
+  sendGraphUnauthorized,
+} from "./graph-api";
 import {
   BodyTooLargeError,
   formatHostPort,
@@ -25,9 +36,21 @@ import {
   sendHtml,
   sendJson,
 } from "./http-helpers";
+import { createSimDirectory } from "./seed";
 import { createSigningKey } from "./signing-key";
+import {
+  handleThreatProtectionApi,
+  INCIDENTS_CALLS_PER_MINUTE,
+  isThreatProtectionPath,
+} from "./threat-protection-api";
 
-const faultTargetSchema = z.enum(["token", "api"]);
+/**
+ * What a fault hits: "token" the Entra token endpoint, "api" the Defender for Endpoint API, "graph" Microsoft Graph,
+ * "threat-protection" the Defender XDR incidents API. Each answers in its own error shape.
+ */
+const faultTargetSchema = z.enum(["token", "api", "graph", "threat-protection"]);
+const apiTargetSchema = z.enum(["api", "graph", "threat-protection"]);
+export type SimFaultTarget = z.infer<typeof faultTargetSchema>;
 
 export const simFaultSchema = z.discriminatedUnion("kind", [
   z.object({
@@ -45,9 +68,9 @@ export const simFaultSchema = z.discriminatedUnion("kind", [
   // A rogue or broken upstream: an error whose text carries NUL, control and text-direction characters, an unpaired
   // surrogate and a quarter of a megabyte, all valid JSON (PostgreSQL's jsonb refuses \u0000).
   z.object({ kind: z.literal("hostile_text"), target: faultTargetSchema }),
-  // The API refuses the tenant's (otherwise valid) tokens, as Defender does for a token whose audience belongs to
-  // another cloud. Only the API can answer that way, so "token" is not a target of this fault.
-  z.object({ kind: z.literal("unauthorized"), target: z.literal("api") }),
+  // An API refuses the tenant's (otherwise valid) tokens, as Defender does for a token whose audience belongs to
+  // another cloud. Only an API can answer that way, so "token" is not a target of this fault.
+  z.object({ kind: z.literal("unauthorized"), target: apiTargetSchema }),
 ]);
 
 export type SimFault = z.infer<typeof simFaultSchema>;
@@ -63,8 +86,13 @@ export interface SimRequest {
 }
 
 export interface Simulator {
-  /** e.g. "https://127.0.0.1:9443": Entra authority host and Defender API base URL at once. */
+  /**
+   * e.g. "https://127.0.0.1:9443": Entra authority host, Defender API base URL, Defender XDR API origin
+   * (PATCHBAY_SECURITY_API_ORIGIN) and Microsoft Graph origin (PATCHBAY_GRAPH_ORIGIN) at once.
+   */
   origin: string;
+  /** The simulator's clock at start: the relative seeds' secret dates count from it (see seed.ts). */
+  startedAt: Date;
   /** e.g. "127.0.0.1:9443" */
   hostPort: string;
   /** A second listener answering every path with a 200 HTML portal page ("wrong endpoint"). */
@@ -169,7 +197,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const certDir = options.certDir ?? "./data/simulator";
   const { cert, key, certPath } = await ensureCertificate(certDir);
   const signingKey = createSigningKey();
+  const startedAt = new Date();
+  const tenants = createSimDirectory(startedAt);
   const rateLimiter = new RateLimiter(RATE_LIMIT_PER_MINUTE);
+  const incidentsLimiter = new RateLimiter(INCIDENTS_CALLS_PER_MINUTE);
+  const huntingLimiter = new RateLimiter(HUNTING_CALLS_PER_MINUTE);
   const faults = new Map<string, SimFault>();
   const log: { method: string; path: string; tenant?: string; listener: "main" | "decoy" }[] = [];
   const pendingDelays = new Set<() => void>();
@@ -200,29 +232,32 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       pendingDelays.add(cancel);
     });
 
+  /** Each target answers faults in its own service's error shape. */
+  const STYLE: Record<SimFaultTarget, "entra" | "defender" | "graph"> = {
+    token: "entra",
+    api: "defender",
+    "threat-protection": "defender",
+    graph: "graph",
+  };
+
   const applyFault = async (
     tenantId: string,
-    target: "token" | "api",
+    target: SimFaultTarget,
     res: ServerResponse,
-    style: "entra" | "defender",
   ): Promise<boolean> => {
     const fault = faults.get(tenantId.toLowerCase());
     if (!fault || fault.target !== target) return false;
+    const style = STYLE[target];
     switch (fault.kind) {
       case "rate_limit":
         if (style === "entra") sendEntraFault(res, "rate_limit", fault.retryAfterSeconds);
-        else {
-          sendDefenderError(
-            res,
-            429,
-            "TooManyRequests",
-            `Rate limit is exceeded. Try again in ${fault.retryAfterSeconds} seconds.`,
-            { "retry-after": String(fault.retryAfterSeconds) },
-          );
-        }
+        else if (style === "graph") sendGraphThrottled(res, fault.retryAfterSeconds);
+        else sendDefenderRateLimited(res, fault.retryAfterSeconds);
         return true;
       case "server_error":
         if (style === "entra") sendEntraFault(res, "server_error", 0);
+        else if (style === "graph")
+          sendGraphError(res, 500, "generalException", "An unspecified error has occurred.");
         else
           sendDefenderError(
             res,
@@ -235,13 +270,14 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         sendHtml(res, 200, NON_JSON_HTML);
         return true;
       case "hostile_text":
-        if (style === "entra") {
-          sendEntraFault(res, "hostile_text", 0);
-        } else sendDefenderError(res, 500, "Internal\u0000Error", HOSTILE_TEXT);
+        if (style === "entra") sendEntraFault(res, "hostile_text", 0);
+        else if (style === "graph") sendGraphError(res, 500, "Unknown\u0000Error", HOSTILE_TEXT);
+        else sendDefenderError(res, 500, "Internal\u0000Error", HOSTILE_TEXT);
         return true;
       case "unauthorized":
-        // Always an api-target fault (see simFaultSchema), hence always Defender's error shape.
-        sendDefenderUnauthorized(res);
+        // Never a token-target fault (see simFaultSchema).
+        if (style === "graph") sendGraphUnauthorized(res);
+        else sendDefenderUnauthorized(res);
         return true;
       case "slow": {
         const completed = await delay(fault.delayMs, res);
@@ -253,6 +289,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const reset = (): void => {
     faults.clear();
     rateLimiter.reset();
+    incidentsLimiter.reset();
+    huntingLimiter.reset();
     log.length = 0;
   };
 
@@ -264,7 +302,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     const parts = url.pathname.split("/").filter((p) => p.length > 0); // ["__simulator", ...]
     const [, resource, id, ...more] = parts;
     if (resource === "health" && id === undefined && (req.method === "GET" || req.method === "HEAD")) {
-      sendJson(res, 200, { status: "ok", origin, hostPort });
+      sendJson(res, 200, { status: "ok", origin, hostPort, startedAt: startedAt.toISOString() });
       return;
     }
     if (resource === "requests" && id === undefined && req.method === "GET") {
@@ -346,13 +384,45 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       await handleControl(req, res, url);
       return;
     }
+    if (isThreatProtectionPath(url.pathname)) {
+      await handleThreatProtectionApi(
+        {
+          origin,
+          signingKey,
+          rateLimiter: incidentsLimiter,
+          applyFault: (tenantId, _req, r) => applyFault(tenantId, "threat-protection", r),
+        },
+        req,
+        res,
+        url,
+        onTenant,
+      );
+      return;
+    }
     if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
       await handleDefenderApi(
         {
           origin,
           signingKey,
           rateLimiter,
-          applyApiFault: (tenantId, _req, r) => applyFault(tenantId, "api", r, "defender"),
+          huntingLimiter,
+          applyApiFault: (tenantId, _req, r) => applyFault(tenantId, "api", r),
+        },
+        req,
+        res,
+        url,
+        onTenant,
+      );
+      return;
+    }
+    if (isGraphPath(url.pathname)) {
+      await handleGraph(
+        {
+          origin,
+          signingKey,
+          huntingLimiter,
+          findTenant: (tenantId) => tenants.find((t) => t.tenantId === tenantId),
+          applyFault: (tenantId, _req, r) => applyFault(tenantId, "graph", r),
         },
         req,
         res,
@@ -366,7 +436,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         origin,
         hostPort,
         signingKey,
-        applyTokenFault: (tenantId, _req, r) => applyFault(tenantId, "token", r, "entra"),
+        tenants,
+        applyTokenFault: (tenantId, _req, r) => applyFault(tenantId, "token", r),
       },
       req,
       res,
@@ -418,6 +489,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
 
     return {
       origin,
+      startedAt,
       hostPort,
       decoyOrigin,
       decoyHostPort,
