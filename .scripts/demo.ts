@@ -17,7 +17,8 @@ const adminEmail = process.env.PATCHBAY_ADMIN_EMAIL ?? "admin@demo.patchbay.test
 const adminPassword = process.env.PATCHBAY_ADMIN_PASSWORD ?? `demo-${randomBytes(9).toString("base64url")}`;
 
 await rm(dataDir, { recursive: true, force: true });
-await mkdir(dataDir, { recursive: true });
+// Owner-only, as Patchbay requires of its data directory (it refuses one that others can read).
+await mkdir(dataDir, { recursive: true, mode: 0o700 });
 await ensureBuilt();
 
 const simulator = await startSimulator({
