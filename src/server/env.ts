@@ -73,13 +73,18 @@ const envSchema = z.object({
 
 export type Env = z.output<typeof envSchema>;
 
-const withAdminPair = envSchema.refine(
-  (env) => (env.PATCHBAY_ADMIN_EMAIL === undefined) === (env.PATCHBAY_ADMIN_PASSWORD === undefined),
-  {
+const withAdminPair = envSchema
+  .refine((env) => (env.PATCHBAY_ADMIN_EMAIL === undefined) === (env.PATCHBAY_ADMIN_PASSWORD === undefined), {
     message: "set both PATCHBAY_ADMIN_EMAIL and PATCHBAY_ADMIN_PASSWORD, or neither",
     path: ["PATCHBAY_ADMIN_EMAIL"],
-  },
-);
+  })
+  // Instances sharing a PostgreSQL must share the key that seals secrets; a master.key made per instance would
+  // leave each unable to open what the others stored.
+  .refine((env) => env.DATABASE_URL === undefined || env.PATCHBAY_MASTER_KEY !== undefined, {
+    message:
+      "is required with DATABASE_URL, so every instance seals and opens secrets with the same key (openssl rand -base64 32)",
+    path: ["PATCHBAY_MASTER_KEY"],
+  });
 
 export class EnvError extends Error {
   override name = "EnvError";
