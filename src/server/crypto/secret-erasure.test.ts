@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { integrationSchema } from "../../shared/contract";
 import { SIM_SEED } from "../../simulator/seed";
 import { createTestApp, type TestApp } from "../../test/test-app";
@@ -12,6 +12,10 @@ import { integrations } from "../db/schema";
 import { databaseDataKeyStore, fileDataKeyStore } from "./data-keys";
 import { createSecretBox, SecretBoxError } from "./secret-box";
 import { createSecretVault } from "./secret-vault";
+
+// Each test opens an on-disk or scrypt-heavy app; on a loaded two-core machine that can take a while. No timing is
+// asserted: this only bounds how long a hung test may take.
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * "Erased" must mean unrecoverable, even by someone holding the data directory and master.key (issue 6, finding 4);

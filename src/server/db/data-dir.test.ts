@@ -16,10 +16,14 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildApp } from "../app";
 import { parseEnv } from "../env";
 import { DataDirError, LOCK_FILE, lockDataDir } from "./data-dir";
+
+// Each test opens an on-disk or scrypt-heavy app; on a loaded two-core machine that can take a while. No timing is
+// asserted: this only bounds how long a hung test may take.
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * DATA_DIR on disk: owner-only (review finding 2) and used by one process at a time (finding 3). Real files in a

@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditPageSchema, userSchema } from "../../../shared/auth";
 import { apiErrorSchema } from "../../../shared/errors";
 import { createTestApp, type TestApp } from "../../../test/test-app";
+
+// Each test opens an on-disk or scrypt-heavy app; on a loaded two-core machine that can take a while. No timing is
+// asserted: this only bounds how long a hung test may take.
+vi.setConfig({ testTimeout: 120_000 });
 
 /** Attacks a stranger, a neighbour or a rogue user would try on sign-in and the audit trail (issue 6). */
 
