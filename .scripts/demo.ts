@@ -37,6 +37,8 @@ const server = spawn(bin("tsx"), ["src/server/main.ts"], {
     DATA_DIR: dataDir,
     PATCHBAY_EXTRA_DEFENDER_HOSTS: `${simulator.hostPort},${simulator.decoyHostPort}`,
     PATCHBAY_ENTRA_AUTHORITY: simulator.origin,
+    PATCHBAY_GRAPH_ORIGIN: simulator.origin,
+    PATCHBAY_SECURITY_API_ORIGIN: simulator.origin,
     NODE_EXTRA_CA_CERTS: simulator.certPath,
     PATCHBAY_ADMIN_EMAIL: adminEmail,
     PATCHBAY_ADMIN_PASSWORD: adminPassword,

@@ -95,7 +95,8 @@ test("a throttled re-check turns a connection amber and says when to retry", asy
   await expect(page.getByText("Connected", { exact: true }).first()).toBeVisible();
   await setFault(seed.faults.tenantId, { kind: "rate_limit", retryAfterSeconds: 30, target: "api" });
   try {
-    await page.getByRole("button", { name: "Re-check" }).click();
+    // exact: the Permissions section also has "Re-check after granting".
+    await page.getByRole("button", { name: "Re-check", exact: true }).click();
     await expect(page.getByText("Degraded", { exact: true }).first()).toBeVisible();
     await expect(page.getByText(/throttling this app/).first()).toBeVisible();
   } finally {

@@ -97,16 +97,32 @@ const connectArgs = (scenario: { tenantId: string; appId: string; appSecret: str
   `${scenario.appId}/${scenario.appSecret}`,
 ];
 
-/** A server that only counts requests: proves that a refused input never leaves the machine. */
-async function countingServer(): Promise<{ server: Server; url: string; count: () => number }> {
+/**
+ * A server that only counts requests (and keeps their bodies), answering each with a 500: proves that a refused
+ * input never leaves the machine, and what an accepted one would send.
+ */
+async function countingServer(): Promise<{
+  server: Server;
+  url: string;
+  count: () => number;
+  bodies: () => unknown[];
+}> {
   let requests = 0;
-  const server = createServer((_req, res) => {
+  const bodies: unknown[] = [];
+  const server = createServer((req, res) => {
     requests += 1;
-    res.writeHead(500).end();
+    let text = "";
+    req.setEncoding("utf8").on("data", (chunk: string) => {
+      text += chunk;
+    });
+    req.on("end", () => {
+      bodies.push(text === "" ? undefined : JSON.parse(text));
+      res.writeHead(500).end();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, count: () => requests };
+  return { server, url: `http://127.0.0.1:${port}`, count: () => requests, bodies: () => bodies };
 }
 
 beforeAll(async () => {
@@ -139,6 +155,101 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     expect(version.stdout).toMatch(/^patchbay \d+\.\d+\.\d+/);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain("--yes");
+  });
+
+  it("documents --features (every feature with its API and permissions) and --probe-all on attach and test", async () => {
+    const [attachHelp, testHelp] = await Promise.all([
+      cli(["partner", "attach", "--help"]),
+      cli(["partner", "test", "--help"]),
+    ]);
+    for (const help of [attachHelp, testHelp]) {
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain("--features LIST");
+      expect(help.stdout).toContain("--probe-all");
+      expect(help.stdout).toContain("Features of DEFENDER (default: alerts,devices)");
+      expect(help.stdout).toMatch(/incidents +Incidents — Microsoft Threat Protection: Incident\.Read\.All/);
+      expect(help.stdout).toMatch(/secret-expiry +Secret expiry — Microsoft Graph: Application\.Read\.All/);
+    }
+  });
+
+  /** The healthy app's values with a Microsoft Base URL, which the CLI checks without asking the server. */
+  const microsoftArgs = () => [
+    "--api",
+    "https://api.securitycenter.microsoft.com",
+    "--user",
+    healthy.tenantId,
+    "--secret",
+    `${healthy.appId}/${healthy.appSecret}`,
+  ];
+
+  it("refuses an unknown or empty --features list locally with the shared schema's message (exit 2), sending nothing", async () => {
+    const counter = await countingServer();
+    const env = { PATCHBAY_URL: counter.url };
+    try {
+      const [unknown, empty, testUnknown] = await Promise.all([
+        cli(["partner", "attach", ...microsoftArgs(), "--features", "alerts,bogus-feature", "DEFENDER"], {
+          env,
+        }),
+        cli(["partner", "attach", ...microsoftArgs(), "--features", " , ", "--json", "DEFENDER"], { env }),
+        cli(
+          ["partner", "test", ...microsoftArgs(), "--features", "alerts,Not-A-Feature", "--json", "DEFENDER"],
+          {
+            env,
+          },
+        ),
+      ]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain("The input is not valid; nothing was sent.");
+      expect(unknown.stderr).toContain("--features: each feature must be one of: alerts, devices,");
+      expect(unknown.stdout).toBe("");
+      expect(unknown.stderr).not.toContain("bogus-feature");
+
+      expect(empty.code).toBe(2);
+      expect(apiErrorSchema.parse(JSON.parse(empty.stdout)).error.fields).toEqual({
+        features: "Choose at least one feature.",
+      });
+
+      expect(testUnknown.code).toBe(2);
+      const envelope = apiErrorSchema.parse(JSON.parse(testUnknown.stdout));
+      expect(envelope.error.code).toBe("validation_failed");
+      expect(envelope.error.fields?.features).toMatch(/^each feature must be one of: /);
+
+      expect(counter.count()).toBe(0);
+    } finally {
+      counter.server.close();
+    }
+  });
+
+  it("sends --features as a list of ids (trimmed, lower case, de-duplicated) and --probe-all as probeAll", async () => {
+    const counter = await countingServer();
+    const env = { PATCHBAY_URL: counter.url };
+    try {
+      const [withFeatures, plain] = await Promise.all([
+        cli(
+          ["partner", "test", ...microsoftArgs()].concat([
+            "--features",
+            "alerts, Devices,incidents,,alerts",
+            "--probe-all",
+            "DEFENDER",
+          ]),
+          { env },
+        ),
+        cli(["partner", "test", ...microsoftArgs(), "DEFENDER"], { env }),
+      ]);
+      // The stand-in answers 500: the point is what reached it.
+      expect(withFeatures.code).not.toBe(2);
+      expect(plain.code).not.toBe(2);
+      const bodies = counter.bodies().map((body) => z.record(z.string(), z.unknown()).parse(body));
+      const sent = bodies.find((body) => Array.isArray(body.features));
+      expect(sent).toMatchObject({ features: ["alerts", "devices", "incidents"], probeAll: true });
+      // Without the flags, neither is sent: the server applies the partner's default features.
+      const defaults = bodies.find((body) => !Array.isArray(body.features));
+      expect(defaults).toBeDefined();
+      expect(defaults).not.toHaveProperty("features");
+      expect(defaults).not.toHaveProperty("probeAll");
+    } finally {
+      counter.server.close();
+    }
   });
 
   it("refuses invalid input locally with the shared schema's messages, sending nothing", async () => {
@@ -206,7 +317,7 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     ]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain("Connected: “Defender prod”");
-    expect(first.stdout).toMatch(/\[ok\] +Read from the Defender API/);
+    expect(first.stdout).toMatch(/\[ok\] +Read from /);
     healthyId = /ID: ([0-9a-f-]{36})/.exec(first.stdout)?.[1] ?? "";
     expect(healthyId).not.toBe("");
 
@@ -252,7 +363,7 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     expect(ok.code, ok.stderr).toBe(0);
     const report = verificationReportSchema.parse(JSON.parse(ok.stdout));
     expect(report.status).toBe("degraded");
-    expect(report.permissions.missing).toEqual(["Alert.Read.All"]);
+    expect(report.permissions.missing).toEqual([{ name: "Alert.Read.All", api: "WindowsDefenderATP" }]);
 
     expect(failed.code).toBe(3);
     expect(failed.stdout).toMatch(/\[failed\] +Sign in to Microsoft Entra ID/);
@@ -279,7 +390,11 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     expect(integrationSchema.parse(JSON.parse(status.stdout)).status).toBe("connected");
 
     expect(detail.stdout).toContain("Defender prod — Connected");
-    expect(detail.stdout).toMatch(/Granted +Machine\.Read\.All, Alert\.Read\.All/);
+    expect(detail.stdout).toMatch(
+      /Granted +(Machine\.Read\.All, Alert\.Read\.All|Alert\.Read\.All, Machine\.Read\.All) \(WindowsDefenderATP\)/,
+    );
+    expect(detail.stdout).toMatch(/^ {2}Features +alerts, devices$/m);
+    expect(detail.stdout).toMatch(/^ {2}\[working\] +Alerts /m);
 
     expect(missing.code).toBe(6);
 

@@ -16,6 +16,8 @@ const flagOf: Record<string, string> = {
   appId: "--secret (the App ID before the /)",
   appSecret: "--secret (the App Secret after the /)",
   name: "--name",
+  features: "--features",
+  probeAll: "--probe-all",
   partner: "PARTNER",
 };
 
@@ -34,13 +36,31 @@ export function splitSecret(value: string): { appId: string; appSecret: string }
   return { appId: value.slice(0, slash), appSecret: value.slice(slash + 1) };
 }
 
+/**
+ * `--features alerts,devices,incidents` → ["alerts", "devices", "incidents"]: split on commas, trimmed, lower case,
+ * blanks dropped. The shared schema then refuses unknown ids (and an empty list) with its own messages.
+ */
+export function splitFeatures(value: string): string[] {
+  return value
+    .split(",")
+    .map((id) => id.trim().toLowerCase())
+    .filter((id) => id !== "");
+}
+
+/** What the flags say, before the shared schema checks it: feature ids are still any strings. */
+export type RawConnectInput = Omit<DefenderConnectInput, "features"> & { features?: string[] };
+
 export function rawConnectInput(flags: {
   api: string;
   user: string;
   secret: string;
   name: string | undefined;
-}): DefenderConnectInput {
+  features?: string | undefined;
+  probeAll?: boolean | undefined;
+}): RawConnectInput {
   const { appId, appSecret } = splitSecret(flags.secret);
+  // Checked by the shared schema right after: an id it does not know is refused there, with its message.
+  const features = flags.features === undefined ? undefined : splitFeatures(flags.features);
   return {
     partner: "defender",
     ...(flags.name !== undefined ? { name: flags.name } : {}),
@@ -48,6 +68,8 @@ export function rawConnectInput(flags: {
     tenantId: flags.user,
     appId,
     appSecret,
+    ...(features !== undefined ? { features } : {}),
+    ...(flags.probeAll === true ? { probeAll: true } : {}),
   };
 }
 
@@ -80,7 +102,7 @@ function fieldsOf(error: z.ZodError): Record<string, string> {
 }
 
 export function parseConnectInput(
-  raw: DefenderConnectInput,
+  raw: RawConnectInput,
   extraHosts: readonly string[],
 ): { ok: true; input: DefenderConnect; warnings: string[] } | { ok: false; fields: Record<string, string> } {
   const parsed = defenderConnectSchema(extraHosts).safeParse(raw);

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { partnerCatalog } from "../shared/partners/registry";
 import { type Context, cliVersion, createContext } from "./context";
 import { CliError, EXIT, exitCodeHelp, usageError } from "./exit-codes";
 import { login, logout } from "./login";
@@ -12,8 +13,8 @@ const mainHelp =
   (): string => `patchbay ${cliVersion()} — connect and manage Patchbay integrations from the command line
 
 Usage:
-  patchbay partner attach --api URL --user TENANT_ID --secret APP_ID/APP_SECRET [--name NAME] PARTNER
-  patchbay partner test   --api URL --user TENANT_ID --secret APP_ID/APP_SECRET PARTNER
+  patchbay partner attach --api URL --user TENANT_ID --secret APP_ID/APP_SECRET [--features LIST] [--probe-all] [--name NAME] PARTNER
+  patchbay partner test   --api URL --user TENANT_ID --secret APP_ID/APP_SECRET [--features LIST] [--probe-all] PARTNER
   patchbay partner detach PARTNER [--instance ID] [--yes]
   patchbay partner list   [PARTNER]
   patchbay partner status [PARTNER] [--instance ID]
@@ -24,7 +25,8 @@ Usage:
 
 Example:
   ${CONNECT_EXAMPLE}
-  (use --secret - to read APP_ID/APP_SECRET from stdin, so the secret never lands in shell history)
+  (use --secret - to read APP_ID/APP_SECRET from stdin, so the secret never lands in shell history;
+   add --features alerts,devices,incidents to choose what the connection is for: see \`patchbay partner attach --help\`)
 
 Partners (case-insensitive): ${knownPartners()}
 
@@ -45,19 +47,44 @@ Commands:
   test     dry run: verify without storing anything, and print the checklist
   detach   disconnect: Patchbay erases the stored App Secret (asks first; --yes skips)
   list     every connection: id, partner, name, status, tenant, last checked
-  status   one connection in detail: config, permissions, error and remediation, last checklist
+  status   one connection in detail: config, features, permissions (unused ones too), secret expiry, error and
+           remediation, last checklist
   check    re-verify a connection now
 
 Run \`patchbay partner <command> --help\` for its options, \`patchbay --help\` for exit codes.
 `;
 
-const connectOptionsHelp = `Options:
+/** Every feature of every partner: id, label, and the permissions it needs on which API. */
+function featuresHelp(): string {
+  const lines: string[] = [];
+  for (const partner of partnerCatalog()) {
+    const idWidth = Math.max(...partner.features.map((f) => f.id.length));
+    lines.push(
+      `Features of ${partner.id.toUpperCase()} (default: ${partner.defaultFeatures.join(",")}); each needs only its own permissions:`,
+    );
+    for (const feature of partner.features) {
+      const api = partner.apis.find((a) => a.id === feature.api)?.portalName ?? feature.api;
+      const permissions = feature.permissions.map((p) => p.name).join(", ");
+      lines.push(`  ${feature.id.padEnd(idWidth)}  ${feature.label} — ${api}: ${permissions}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+const connectOptionsHelp = (): string => `Options:
   --api URL                  Defender API Base URL, without /api (e.g. https://api.securitycenter.microsoft.com)
   --user TENANT_ID           Directory (tenant) ID of the app registration
   --secret APP_ID/APP_SECRET Application (client) ID, a slash, then the client secret's Value;
                              "-" reads it from the first line of stdin (or prompts, hidden, on a terminal)
+  --features LIST            the features to enable, a comma list of ids (e.g. alerts,devices,incidents);
+                             unknown ids are refused before anything is sent (exit 2). Default: the partner's
+                             default features
+  --probe-all                also run the checks that spend tenant quota (advanced hunting queries); without
+                             it those features are checked by their permission only
   --json                     print the API's JSON object on stdout
-  -h, --help`;
+  -h, --help
+
+${featuresHelp()}`;
 
 const selectOptionsHelp = `  --instance ID   the connection to use when there are several (see \`patchbay partner list\`)
   --json          print the API's JSON object on stdout
@@ -83,37 +110,43 @@ const connectOptions = {
   api: { type: "string" },
   user: { type: "string" },
   secret: { type: "string" },
+  features: { type: "string" },
+  "probe-all": { type: "boolean" },
 } as const;
 const connectFlags = (v: Values) => ({
   api: str(v, "api"),
   user: str(v, "user"),
   secret: str(v, "secret"),
   name: str(v, "name"),
+  features: str(v, "features"),
+  probeAll: bool(v, "probe-all"),
 });
 
 const partnerCommands: Record<string, CommandSpec> = {
   attach: {
-    help: `Usage: patchbay partner attach --api URL --user TENANT_ID --secret APP_ID/APP_SECRET [--name NAME] PARTNER
+    help: `Usage: patchbay partner attach --api URL --user TENANT_ID --secret APP_ID/APP_SECRET [--features LIST]
+                              [--probe-all] [--name NAME] PARTNER
 
-Verifies the credentials (token, permissions, one real API read) and stores the connection.
+Verifies the credentials (token, permissions, one real API read per feature) and stores the connection.
 Prints Connected, Degraded with what needs attention, or the failed checklist (exit 3; nothing is stored).
 
 Example:
   ${CONNECT_EXAMPLE}
-  printf '%s\\n' "$APP_ID/$APP_SECRET" | patchbay partner attach --api … --user … --secret - DEFENDER
+  printf '%s\\n' "$APP_ID/$APP_SECRET" | patchbay partner attach --api … --user … --secret - --features alerts,devices,incidents DEFENDER
 
-${connectOptionsHelp.replace("  --json", "  --name NAME                a display name (default: the partner's name)\n  --json")}`,
+${connectOptionsHelp().replace("  --json", "  --name NAME                a display name (default: the partner's name)\n  --json")}`,
     options: { ...connectOptions, name: { type: "string" } },
     maxPositionals: 1,
     run: (ctx, v, p) => attach(ctx, p[0], connectFlags(v)),
   },
   test: {
-    help: `Usage: patchbay partner test --api URL --user TENANT_ID --secret APP_ID/APP_SECRET PARTNER
+    help: `Usage: patchbay partner test --api URL --user TENANT_ID --secret APP_ID/APP_SECRET [--features LIST] [--probe-all]
+                            PARTNER
 
-Dry run: runs the same verification as attach, prints the checklist, stores nothing.
+Dry run: runs the same verification as attach, prints the checklist (and how each feature fared), stores nothing.
 Exit 0 when the connection would work (Connected or Degraded), 3 when it would not.
 
-${connectOptionsHelp}`,
+${connectOptionsHelp()}`,
     options: connectOptions,
     maxPositionals: 1,
     run: (ctx, v, p) => test(ctx, p[0], connectFlags(v)),
@@ -146,8 +179,10 @@ Options:
   status: {
     help: `Usage: patchbay partner status [PARTNER] [--instance ID]
 
-One connection in detail: configuration, secret fingerprint and expiry, permissions, the current problem and
-how to fix it, and the last verification checklist. Exit 0 whatever the status is; see \`check\` to re-verify.
+One connection in detail: configuration, secret fingerprint and expiry (and where Patchbay learnt it), the
+enabled features and how each fared, permissions by API (including granted ones no feature needs), the current
+problem and how to fix it, and the last verification checklist. Exit 0 whatever the status is; see \`check\` to
+re-verify.
 
 Options:
 ${selectOptionsHelp}`,

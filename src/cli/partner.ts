@@ -18,7 +18,7 @@ import {
 import { type Context, note, print } from "./context";
 import { CliError, EXIT, type ExitCode, usageError } from "./exit-codes";
 import { confirm, promptHidden, readFirstLine } from "./prompt";
-import { renderChecklist, renderDetail, renderList, renderStatus } from "./render";
+import { permissionText, renderChecklist, renderDetail, renderList, renderStatus } from "./render";
 import { clean, withSpinner } from "./terminal";
 
 const VERIFY_LABEL = "Verifying with Microsoft Entra ID and Defender (up to ~30 s)…";
@@ -45,6 +45,10 @@ export interface ConnectFlags {
   user: string | undefined;
   secret: string | undefined;
   name: string | undefined;
+  /** `--features`: a comma list of feature ids; undefined → the partner's default features. */
+  features: string | undefined;
+  /** `--probe-all`: also run the checks that spend tenant quota (advanced hunting). */
+  probeAll: boolean;
 }
 
 async function readSecretValue(ctx: Context, flag: string): Promise<string> {
@@ -69,7 +73,14 @@ async function connectInput(ctx: Context, flags: ConnectFlags): Promise<Defender
   }
   if (flags.secret !== "-") ctx.term.addSecret(flags.secret);
   const secret = await readSecretValue(ctx, flags.secret ?? "");
-  const raw = rawConnectInput({ api: flags.api ?? "", user: flags.user ?? "", secret, name: flags.name });
+  const raw = rawConnectInput({
+    api: flags.api ?? "",
+    user: flags.user ?? "",
+    secret,
+    name: flags.name,
+    features: flags.features,
+    probeAll: flags.probeAll,
+  });
   ctx.term.addSecret(raw.appSecret?.trim());
   ctx.term.addSecret(secret.trim());
 
@@ -204,7 +215,7 @@ export async function test(
     } else if (report.status === "degraded") {
       lines.push("Test passed with a warning: the connection would be Degraded. Nothing was saved.");
       if (report.permissions.missing.length > 0)
-        lines.push(`  Missing permission: ${report.permissions.missing.map(clean).join(", ")}`);
+        lines.push(`  Missing permission: ${permissionText(report.permissions.missing)}`);
     } else {
       lines.push("Test passed: the connection would be Connected. Nothing was saved.");
     }

@@ -1,4 +1,10 @@
-import type { Integration, VerificationReport } from "../shared/contract";
+import type {
+  FeatureResult,
+  FeatureStatus,
+  Integration,
+  PermissionRef,
+  VerificationReport,
+} from "../shared/contract";
 import { partnerCatalog } from "../shared/partners/registry";
 import { clean } from "./terminal";
 
@@ -24,12 +30,94 @@ export function formatTime(iso: string | null | undefined): string {
   return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
+/** "Alert.Read.All, Machine.Read.All (WindowsDefenderATP); Application.Read.All (Microsoft Graph)", or "none". */
+export function permissionText(permissions: readonly PermissionRef[]): string {
+  if (permissions.length === 0) return "none";
+  const apis = [...new Set(permissions.map((p) => p.api))];
+  return apis
+    .map((api) => {
+      const names = permissions.filter((p) => p.api === api).map((p) => clean(p.name));
+      return `${names.join(", ")} (${clean(api)})`;
+    })
+    .join("; ");
+}
+
+export function featureLabel(id: string): string {
+  const feature = partnerCatalog()
+    .flatMap((p) => p.features)
+    .find((f) => f.id === id);
+  return feature ? feature.label : clean(id);
+}
+
+const featureStatusWord: Record<FeatureStatus | "unchecked", string> = {
+  working: "working",
+  permission_missing: "permission missing",
+  not_licensed: "not licensed",
+  failed: "failed",
+  unchecked: "not checked",
+};
+
+/** One line per feature: [status] label message, then what it lacks. `enabled` adds those without a result. */
+export function renderFeatures(results: readonly FeatureResult[], enabled: readonly string[] = []): string[] {
+  const ids = [...new Set([...enabled, ...results.map((r) => r.id)])];
+  if (ids.length === 0) return [];
+  const rows = ids.map((id) => {
+    const result = results.find((r) => r.id === id);
+    return { mark: `[${featureStatusWord[result?.status ?? "unchecked"]}]`, label: featureLabel(id), result };
+  });
+  const markWidth = Math.max(...rows.map((r) => r.mark.length));
+  const labelWidth = Math.max(...rows.map((r) => r.label.length));
+  const lines = ["Features:"];
+  for (const { mark, label, result } of rows) {
+    lines.push(
+      `  ${mark.padEnd(markWidth)}  ${label.padEnd(labelWidth)}  ${result ? clean(result.message) : ""}`.trimEnd(),
+    );
+    if (result && result.missing.length > 0) {
+      lines.push(
+        `${" ".repeat(2 + markWidth + 2 + labelWidth + 2)}Missing: ${result.missing.map(clean).join(", ")}`,
+      );
+    }
+  }
+  return lines;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "expires 2027-06-30 (in 208 days, read from Microsoft Graph)", "expired 2026-11-30 (3 days ago)", or "unknown". */
+export function expiryText(
+  expiresAt: string | null | undefined,
+  source: "graph" | "admin" | null | undefined,
+  now: Date = new Date(),
+): string {
+  if (!expiresAt) return "unknown";
+  const at = new Date(expiresAt);
+  if (Number.isNaN(at.getTime())) return clean(expiresAt);
+  const delta = at.getTime() - now.getTime();
+  const day = at.toISOString().slice(0, 10);
+  const ago = Math.floor(-delta / DAY_MS);
+  const when =
+    delta > 0
+      ? `in ${plural(Math.ceil(delta / DAY_MS), "day")}`
+      : ago === 0
+        ? "today"
+        : `${plural(ago, "day")} ago`;
+  const from =
+    source === "graph" ? "read from Microsoft Graph" : source === "admin" ? "typed by an admin" : undefined;
+  return `${delta > 0 ? "expires" : "expired"} ${day} (${[when, from].filter((x) => x !== undefined).join(", ")})`;
+}
+
+const UNUSED_NOTE = "granted but unused; remove them to limit what this secret can do";
+
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** The verification steps: label, ok/failed/skipped, message, and what to do about a failure. */
-export function renderChecklist(report: VerificationReport): string[] {
+/**
+ * The verification steps: label, ok/failed/skipped, message, and what to do about a failure; then how each feature
+ * fared (unless `features: false`, when the caller shows them already), unused permissions and the secret's expiry.
+ */
+export function renderChecklist(report: VerificationReport, options: { features?: boolean } = {}): string[] {
   const lines = [`Verification checklist (${seconds(report.durationMs)}):`];
   const labelWidth = Math.max(...report.steps.map((s) => clean(s.label).length), 4);
   for (const step of report.steps) {
@@ -41,6 +129,15 @@ export function renderChecklist(report: VerificationReport): string[] {
   }
   for (const warning of report.warnings)
     lines.push(`  Warning (${clean(warning.field)}): ${clean(warning.message)}`);
+  const features = options.features === false ? [] : renderFeatures(report.features);
+  if (features.length > 0) lines.push(...features);
+  if (report.permissions.unused.length > 0) {
+    lines.push(`Unused permissions: ${permissionText(report.permissions.unused)} (${UNUSED_NOTE})`);
+  }
+  if (report.secretExpiry) {
+    const { expiresAt, message } = report.secretExpiry;
+    lines.push(`Secret expiry: ${expiryText(expiresAt, null)}. ${clean(message)}`);
+  }
   return lines;
 }
 
@@ -61,7 +158,7 @@ export function renderStatus(integration: Integration): string[] {
       break;
     case "degraded":
       lines.push(`Degraded: ${describe(integration)} works, but something needs attention.`);
-      if (missing.length > 0) lines.push(`  Missing permission: ${missing.map(clean).join(", ")}`);
+      if (missing.length > 0) lines.push(`  Missing permission: ${permissionText(missing)}`);
       break;
     case "error":
       lines.push(`Error: ${describe(integration)} does not work.`);
@@ -85,7 +182,7 @@ export function renderStatus(integration: Integration): string[] {
 }
 
 /** Everything `partner status` shows about one connection. */
-export function renderDetail(integration: Integration): string[] {
+export function renderDetail(integration: Integration, now: Date = new Date()): string[] {
   const row = (label: string, value: string) => `  ${label.padEnd(14)}${value}`;
   const { config, secret, permissions } = integration;
   const secretText = secret.configured
@@ -93,12 +190,10 @@ export function renderDetail(integration: Integration): string[] {
         "stored",
         secret.fingerprint ? `fingerprint ${clean(secret.fingerprint)}` : undefined,
         `updated ${formatTime(secret.updatedAt)}`,
-        secret.expiresAt ? `expires ${formatTime(secret.expiresAt)}` : undefined,
       ]
         .filter((x) => x !== undefined)
         .join(", ")
     : "none (erased or never stored)";
-  const list = (values: string[]) => (values.length > 0 ? values.map(clean).join(", ") : "none");
   const lines = [
     `${clean(integration.name)} — ${statusLabel[integration.status]}`,
     row("ID", integration.id),
@@ -108,19 +203,36 @@ export function renderDetail(integration: Integration): string[] {
     row("App ID", clean(config.appId)),
     row("Cloud", config.cloud),
     row("App Secret", secretText),
-    row("Required", list(permissions.required)),
-    row("Granted", list(permissions.granted)),
-    row("Missing", list(permissions.missing)),
+    ...(secret.configured
+      ? [row("Secret expiry", expiryText(secret.expiresAt, secret.expirySource, now))]
+      : []),
+    row("Features", config.features.length > 0 ? config.features.map(clean).join(", ") : "none"),
+    row("Required", permissionText(permissions.required)),
+    row("Granted", permissionText(permissions.granted)),
+    row("Missing", permissionText(permissions.missing)),
+    ...(permissions.unused.length > 0
+      ? [row("Unused", `${permissionText(permissions.unused)} — ${UNUSED_NOTE}`)]
+      : []),
     row("Last checked", formatTime(integration.lastCheckedAt)),
     row("Last success", formatTime(integration.lastSuccessAt)),
     row("Created", formatTime(integration.createdAt)),
   ];
   if (integration.disconnectedAt) lines.push(row("Disconnected", formatTime(integration.disconnectedAt)));
+  if (integration.status !== "disconnected") {
+    const features = renderFeatures(integration.features, config.features);
+    if (features.length > 0) lines.push("", ...features);
+  }
   const error = integration.error;
   if (error && integration.status !== "disconnected") {
     lines.push("", `Problem (${error.code}): ${clean(error.message)}`, `  Fix: ${clean(error.remediation)}`);
   }
-  if (integration.lastReport) lines.push("", ...renderChecklist(integration.lastReport));
+  // The features block above already shows the last verification's feature results.
+  if (integration.lastReport) {
+    lines.push(
+      "",
+      ...renderChecklist(integration.lastReport, { features: integration.status === "disconnected" }),
+    );
+  }
   return lines;
 }
 

@@ -254,9 +254,12 @@ async function wire(
   const service = createIntegrationService({
     repo,
     vault,
+    secretWarnDays: env.PATCHBAY_SECRET_WARN_DAYS,
     partners: createPartnerRegistry({
       extraHosts,
       entraAuthority: env.PATCHBAY_ENTRA_AUTHORITY,
+      graphOrigin: env.PATCHBAY_GRAPH_ORIGIN,
+      securityApiOrigin: env.PATCHBAY_SECURITY_API_ORIGIN,
       callTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS,
       deadlineMs: env.PATCHBAY_VERIFY_DEADLINE_MS,
     }),

@@ -30,6 +30,7 @@ async function seed(count: number) {
       tenantId: randomUUID(),
       appId: randomUUID(),
       cloud: "commercial" as const,
+      features: ["alerts", "devices"],
     };
     return {
       id,
@@ -44,9 +45,16 @@ async function seed(count: number) {
       secretFingerprint: sealed.fingerprint,
       secretUpdatedAt: now,
       permissions: {
-        required: ["Machine.Read.All", "Alert.Read.All"],
-        granted: ["Machine.Read.All", "Alert.Read.All"],
+        required: [
+          { name: "Alert.Read.All", api: "WindowsDefenderATP" },
+          { name: "Machine.Read.All", api: "WindowsDefenderATP" },
+        ],
+        granted: [
+          { name: "Alert.Read.All", api: "WindowsDefenderATP" },
+          { name: "Machine.Read.All", api: "WindowsDefenderATP" },
+        ],
         missing: [],
+        unused: [],
       },
       lastError: null,
       lastReport: null,

@@ -40,6 +40,17 @@ const envSchema = z.object({
     .url({ protocol: /^https$/, error: "must be an https:// URL (msal-node refuses other schemes)" })
     .transform((v) => v.replace(/\/+$/, ""))
     .optional(),
+  /** Operator-only seams like PATCHBAY_ENTRA_AUTHORITY: where Graph and the incidents API are reached. */
+  PATCHBAY_GRAPH_ORIGIN: z
+    .url({ protocol: /^https$/, error: "must be an https:// URL" })
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
+  PATCHBAY_SECURITY_API_ORIGIN: z
+    .url({ protocol: /^https$/, error: "must be an https:// URL" })
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
+  /** A connection turns degraded this many days before its secret expires. */
+  PATCHBAY_SECRET_WARN_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   PATCHBAY_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Minutes between scheduled re-checks of each connection; 0 turns the scheduler off. */
   PATCHBAY_RECHECK_MINUTES: z.coerce.number().min(0).max(10_080).default(60),

@@ -213,6 +213,7 @@ export const auditActions = [
   "integration.update",
   "integration.secret_replace",
   "integration.check",
+  "integration.secret_expiring",
   "integration.disconnect",
   "user.create",
   "user.update",

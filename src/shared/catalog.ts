@@ -43,16 +43,35 @@ export const partnerCatalogEntrySchema = z.object({
       operatorConfigured: z.boolean().optional(),
     }),
   ),
-  permissionResource: z.string(),
+  /** The APIs (Entra resources) the features call, as the Entra portal names them. */
+  apis: z.array(z.object({ id: z.string(), portalName: z.string(), portalTab: z.string() })),
   features: z.array(
     z.object({
       id: z.string(),
       label: z.string(),
-      probe: z.string(),
-      permission: z.object({ name: z.string(), satisfiedBy: z.array(z.string()), description: z.string() }),
+      api: z.string(),
+      permissions: z.array(z.object({ name: z.string(), satisfiedBy: z.array(z.string()) })),
+      purpose: z.string(),
+      /** The call that proves it works, e.g. "GET /api/alerts?$top=1"; null when being granted is all to check. */
+      probe: z.string().nullable(),
+      probeOnRequest: z.boolean(),
+      licence: z.string().nullable(),
     }),
   ),
-  requiredPermissions: z.array(z.string()),
+  /** Features enabled when a connect request names none. */
+  defaultFeatures: z.array(z.string()),
+  /** The permissions of the default features. */
+  requiredPermissions: z.array(z.object({ name: z.string(), api: z.string() })),
+  /** Every permission the seed guides ask for: the feature that needs it, or why Patchbay does not. */
+  permissionGuide: z.array(
+    z.object({
+      name: z.string(),
+      api: z.string(),
+      kind: z.enum(["application", "delegated"]),
+      feature: z.string().nullable(),
+      note: z.string(),
+    }),
+  ),
   setupSteps: z.array(z.string()),
   docs: z.array(linkSchema),
 });

@@ -8,7 +8,7 @@ import { partnerIdSchema } from "./partners/ids";
 export const integrationStatusSchema = z.enum(["connected", "degraded", "error", "disconnected", "checking"]);
 export type IntegrationStatus = z.infer<typeof integrationStatusSchema>;
 
-export const stepIdSchema = z.enum(["input", "cloud", "token", "permissions", "api"]);
+export const stepIdSchema = z.enum(["input", "cloud", "token", "permissions", "api", "expiry"]);
 export type StepId = z.infer<typeof stepIdSchema>;
 
 /** Support detail for a failure: raw provider text and correlation ids. Never a secret or a token. */
@@ -35,12 +35,45 @@ export const verificationStepSchema = z.object({
 });
 export type VerificationStep = z.infer<typeof verificationStepSchema>;
 
+/** A permission with the API (Entra resource) it belongs to, as the Entra portal names both. */
+export const permissionRefSchema = z.object({ name: z.string(), api: z.string() });
+export type PermissionRef = z.infer<typeof permissionRefSchema>;
+
 export const permissionsSchema = z.object({
-  required: z.array(z.string()),
-  granted: z.array(z.string()),
-  missing: z.array(z.string()),
+  /** What the enabled features need. */
+  required: z.array(permissionRefSchema),
+  granted: z.array(permissionRefSchema),
+  missing: z.array(permissionRefSchema),
+  /** Granted to the app but needed by no enabled feature: remove them to limit what this secret can do. */
+  unused: z.array(permissionRefSchema).default([]),
 });
 export type Permissions = z.infer<typeof permissionsSchema>;
+
+export const featureStatuses = ["working", "permission_missing", "not_licensed", "failed"] as const;
+export const featureStatusSchema = z.enum(featureStatuses);
+export type FeatureStatus = z.infer<typeof featureStatusSchema>;
+
+/** How one enabled feature fared in a verification. */
+export const featureResultSchema = z.object({
+  id: z.string(),
+  /** The API it calls, as the Entra portal names it. */
+  api: z.string(),
+  status: featureStatusSchema,
+  /** Its permissions the app lacks. */
+  missing: z.array(z.string()),
+  code: verificationErrorCodeSchema.optional(),
+  message: z.string(),
+});
+export type FeatureResult = z.infer<typeof featureResultSchema>;
+
+/** What verification learnt of the secret's expiry (Microsoft Graph's passwordCredentials, matched by hint). */
+export const secretExpirySchema = z.object({
+  expiresAt: z.iso.datetime().nullable(),
+  /** unique: one credential matched; ambiguous: several did, the earliest is shown; none: no credential matched. */
+  match: z.enum(["unique", "ambiguous", "none"]),
+  message: z.string(),
+});
+export type SecretExpiry = z.infer<typeof secretExpirySchema>;
 
 export const verificationReportSchema = z.object({
   /** True when the connection works well enough to store (status connected or degraded). */
@@ -53,6 +86,10 @@ export const verificationReportSchema = z.object({
   permissions: permissionsSchema,
   error: integrationErrorSchema.optional(),
   warnings: z.array(z.object({ field: z.string(), message: z.string() })),
+  /** One result per enabled feature. */
+  features: z.array(featureResultSchema).default([]),
+  /** Present when the secret-expiry feature is enabled and its read ran. */
+  secretExpiry: secretExpirySchema.optional(),
 });
 export type VerificationReport = z.infer<typeof verificationReportSchema>;
 
@@ -62,6 +99,8 @@ export const integrationConfigSchema = z.object({
   tenantId: z.string(),
   appId: z.string(),
   cloud: defenderCloudIdSchema,
+  /** The features enabled on this connection (connections made before features existed: alerts and devices). */
+  features: z.array(z.string()).default(["alerts", "devices"]),
 });
 export type IntegrationConfig = z.infer<typeof integrationConfigSchema>;
 
@@ -76,7 +115,11 @@ export const integrationSchema = z.object({
     fingerprint: z.string().nullable(),
     updatedAt: z.iso.datetime().nullable(),
     expiresAt: z.iso.datetime().nullable().optional(),
+    /** Where expiresAt comes from: read through Microsoft Graph, typed by an admin, or unknown. */
+    expirySource: z.enum(["graph", "admin"]).nullable().default(null),
   }),
+  /** How each enabled feature fared in the last verification. */
+  features: z.array(featureResultSchema).default([]),
   permissions: permissionsSchema,
   lastCheckedAt: z.iso.datetime().nullable(),
   lastSuccessAt: z.iso.datetime().nullable(),
@@ -99,6 +142,7 @@ export const integrationEventKinds = [
   "secret_replaced",
   "checked",
   "status_changed",
+  "secret_expiring",
   "disconnected",
 ] as const;
 export const integrationEventSchema = z.object({

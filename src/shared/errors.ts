@@ -21,6 +21,8 @@ export const verificationErrorCodes = [
   "upstream_error",
   "timeout",
   "secret_unreadable",
+  "not_licensed",
+  "secret_expiring",
 ] as const;
 export const verificationErrorCodeSchema = z.enum(verificationErrorCodes);
 export type VerificationErrorCode = z.infer<typeof verificationErrorCodeSchema>;

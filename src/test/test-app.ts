@@ -49,6 +49,8 @@ export async function createTestApp(
       PATCHBAY_MASTER_KEY: randomBytes(32).toString("base64"),
       PATCHBAY_EXTRA_DEFENDER_HOSTS: `${simulator.hostPort},${simulator.decoyHostPort}`,
       PATCHBAY_ENTRA_AUTHORITY: simulator.origin,
+      PATCHBAY_GRAPH_ORIGIN: simulator.origin,
+      PATCHBAY_SECURITY_API_ORIGIN: simulator.origin,
       PATCHBAY_HTTP_TIMEOUT_MS: "1500",
       PATCHBAY_VERIFY_DEADLINE_MS: "8000",
       LOG_LEVEL: "debug",

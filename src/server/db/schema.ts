@@ -12,7 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import type { IntegrationConfig } from "../../shared/contract";
+import type { IntegrationConfig, Permissions } from "../../shared/contract";
 
 /** A connection's non-secret settings (jsonb); each partner's adapter reads and writes its own. */
 export type StoredConfig = IntegrationConfig;
@@ -35,9 +35,12 @@ export const integrations = pgTable(
     /** The secret's own data key (secret_data_keys, or a file in DATA_DIR/secret-keys); null for older secrets. */
     secretDataKeyId: uuid("secret_data_key_id"),
     secretUpdatedAt: timestamp("secret_updated_at", { withTimezone: true, mode: "date" }),
-    permissions: jsonb("permissions")
-      .$type<{ required: string[]; granted: string[]; missing: string[] }>()
-      .notNull(),
+    /** When the secret in use expires: read through Microsoft Graph, or typed by an admin (secret_expiry_source). */
+    secretExpiresAt: timestamp("secret_expires_at", { withTimezone: true, mode: "date" }),
+    secretExpirySource: text("secret_expiry_source").$type<"graph" | "admin">(),
+    /** The smallest expiry warning already given (30, 14, 7, 1 days), so each is recorded once. */
+    secretExpiryWarnedDays: integer("secret_expiry_warned_days"),
+    permissions: jsonb("permissions").$type<Permissions>().notNull(),
     lastError: jsonb("last_error").$type<unknown>(),
     lastReport: jsonb("last_report").$type<unknown>(),
     lastCheckedAt: timestamp("last_checked_at", { withTimezone: true, mode: "date" }),

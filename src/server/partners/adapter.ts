@@ -15,6 +15,13 @@ export interface ConnectRequest {
   name: string | undefined;
   config: StoredConfig;
   secret: string;
+  options: VerifyRequestOptions;
+}
+
+/** Per-request choices of a verification that are not stored. */
+export interface VerifyRequestOptions {
+  /** Also run the probes that spend the partner's quota (e.g. advanced hunting). */
+  probeAll?: boolean | undefined;
 }
 
 export interface ChangeRequest {
@@ -23,6 +30,8 @@ export interface ChangeRequest {
   config: StoredConfig;
   /** A replacement secret, or undefined to keep the stored one. */
   secret: string | undefined;
+  /** An expiry date the admin typed for the secret (ISO), null to clear it, undefined to leave it. */
+  secretExpiresAt: string | null | undefined;
 }
 
 export interface PartnerAdapter {
@@ -40,7 +49,12 @@ export interface PartnerAdapter {
   /** That identity in words, for messages: "tenant … with App ID …". */
   describeIdentity(config: StoredConfig): string;
   /** Verify for real against the partner, never throwing: every failure is a step of the report. */
-  verify(config: StoredConfig, secret: string, name: string | undefined): Promise<VerificationReport>;
+  verify(
+    config: StoredConfig,
+    secret: string,
+    name: string | undefined,
+    options?: VerifyRequestOptions,
+  ): Promise<VerificationReport>;
   /** The config to store after a successful verification (it may have learnt something, e.g. the cloud). */
   settle(config: StoredConfig, report: VerificationReport): StoredConfig;
   /** The permissions shown for a connection that holds no secret any more. */

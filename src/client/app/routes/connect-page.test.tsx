@@ -1,4 +1,5 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { describe, expect, it } from "vitest";
 import type { Role, Session } from "../../../shared/auth";
@@ -26,14 +27,14 @@ function session(role: Role): Session {
 }
 
 /** The page as a direct visit finds it: the session and the catalog already loaded (no request is made). */
-function renderConnectPage(role: Role) {
+function renderConnectPage(role: Role, search = "") {
   const queryClient = createQueryClient();
   queryClient.setQueryData(sessionKeys.current, session(role));
   queryClient.setQueryData(partnerKeys.all, { partners: partnerCatalog() });
   const router = createMemoryRouter(
     [{ path: "/integrations/connect/:partnerId", element: <ConnectPage /> }],
     {
-      initialEntries: ["/integrations/connect/defender"],
+      initialEntries: [`/integrations/connect/defender${search}`],
     },
   );
   render(
@@ -59,5 +60,45 @@ describe("ConnectPage", () => {
     renderConnectPage("admin");
     expect(screen.getByLabelText("App Secret")).toBeInTheDocument();
     expect(screen.queryByText("Viewers can't make changes. Ask an admin.")).not.toBeInTheDocument();
+  });
+
+  it("keeps the setup guide in step with the form: chosen features' permissions and the consent link", async () => {
+    const user = userEvent.setup();
+    renderConnectPage("admin");
+    const guide = screen.getByRole("complementary", { name: "Setup guide" });
+    const toAdd = () => within(guide).getByLabelText("Permissions to add");
+    expect(toAdd()).toHaveTextContent("Machine.Read.All");
+    expect(toAdd()).not.toHaveTextContent("Incident.Read.All");
+
+    await user.click(screen.getByLabelText("Incidents"));
+    await user.click(screen.getByLabelText("Devices"));
+    expect(toAdd()).toHaveTextContent("Incident.Read.All");
+    expect(toAdd()).not.toHaveTextContent("Machine.Read.All");
+
+    expect(within(guide).queryByRole("link", { name: /^Grant admin consent/ })).not.toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText("Cloud and region"), "US Government · GCC High / DoD");
+    // Pasted, as an admin carries them over from the Entra portal.
+    await user.click(screen.getByLabelText("Tenant ID"));
+    await user.paste("11111111-2222-3333-4444-555555555555");
+    await user.click(screen.getByLabelText("App ID"));
+    await user.paste("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
+    expect(within(guide).getByRole("link", { name: /^Grant admin consent/ })).toHaveAttribute(
+      "href",
+      "https://login.microsoftonline.us/11111111-2222-3333-4444-555555555555/adminconsent?client_id=aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+    );
+  });
+
+  it("starts from the features a Connect again link carries, ignoring ids it does not know", () => {
+    renderConnectPage(
+      "admin",
+      "?tenantId=11111111-2222-3333-4444-555555555555&features=incidents,nope,exposure",
+    );
+    const features = screen.getByRole("group", { name: "Features" });
+    const checked = within(features)
+      .getAllByRole("checkbox")
+      .filter((box) => (box as HTMLInputElement).checked)
+      .map((box) => box.getAttribute("value"));
+    expect(checked).toEqual(["exposure", "incidents"]);
+    expect(screen.getByLabelText("Tenant ID")).toHaveValue("11111111-2222-3333-4444-555555555555");
   });
 });

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { ArrowLeft } from "lucide-react";
+import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { Loading } from "../../components/loading";
 import { QueryError } from "../../components/query-error";
@@ -8,6 +9,7 @@ import { partnersQuery } from "../../features/integrations/api/queries";
 import type { ConnectFormInitialValues } from "../../features/integrations/components/connect-form";
 import { ConnectPanel } from "../../features/integrations/components/connect-panel";
 import { SetupGuide } from "../../features/integrations/components/setup-guide";
+import type { ConnectDraft } from "../../features/integrations/features";
 import { useCapabilities } from "../../features/session/session";
 import { GoToIntegrations } from "./go-to-integrations";
 import { NotFoundPage } from "./not-found-page";
@@ -20,6 +22,7 @@ function initialValuesFrom(params: URLSearchParams): ConnectFormInitialValues {
     baseUrl: params.get("baseUrl") ?? undefined,
     tenantId: params.get("tenantId") ?? undefined,
     appId: params.get("appId") ?? undefined,
+    features: params.get("features")?.split(",") ?? undefined,
   };
 }
 
@@ -28,6 +31,8 @@ export function ConnectPage() {
   const [searchParams] = useSearchParams();
   const partners = useQuery(partnersQuery());
   const { readOnlyReason } = useCapabilities();
+  // What the form holds now (features, Tenant ID, App ID, cloud), for the setup guide beside it.
+  const [draft, setDraft] = useState<ConnectDraft | undefined>(undefined);
 
   if (partners.isPending) return <Loading what="the connect form" />;
   if (partners.isError) {
@@ -50,8 +55,8 @@ export function ConnectPage() {
           <h1>Connect {partner.name}</h1>
           <ReadOnlyNotice reason={readOnlyReason} />
           <p>
-            Connecting stores credentials that can read this tenant's alerts and devices, so only admins can
-            do it. You can still see every integration, its status and its events.
+            Connecting stores credentials that can read this tenant's security data, so only admins can do it.
+            You can still see every integration, its status and its events.
           </p>
           <GoToIntegrations />
         </div>
@@ -65,8 +70,12 @@ export function ConnectPage() {
             </p>
           </div>
           <div className={styles.connectLayout}>
-            <ConnectPanel partner={partner} initialValues={initialValuesFrom(searchParams)} />
-            <SetupGuide partner={partner} />
+            <ConnectPanel
+              partner={partner}
+              initialValues={initialValuesFrom(searchParams)}
+              onDraftChange={setDraft}
+            />
+            <SetupGuide partner={partner} draft={draft} />
           </div>
         </>
       )}

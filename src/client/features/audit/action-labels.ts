@@ -12,6 +12,7 @@ export const actionLabel: Record<AuditAction, string> = {
   "integration.connect_failed": "Connect failed",
   "integration.update": "Integration updated",
   "integration.secret_replace": "Secret replaced",
+  "integration.secret_expiring": "Secret expiry warning",
   "integration.check": "Integration re-checked",
   "integration.disconnect": "Integration disconnected",
   "user.create": "User added",

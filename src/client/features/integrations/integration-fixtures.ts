@@ -1,4 +1,23 @@
-import type { Integration } from "../../../shared/contract";
+import type { Integration, PermissionRef } from "../../../shared/contract";
+
+/** A permission on the Defender for Endpoint API, as the contract names both. */
+export function defenderPermission(name: string): PermissionRef {
+  return { name, api: "WindowsDefenderATP" };
+}
+
+/** A permission on Microsoft Graph. */
+export function graphPermission(name: string): PermissionRef {
+  return { name, api: "Microsoft Graph" };
+}
+
+/** The secret of a disconnected integration: erased. */
+export const erasedSecret: Integration["secret"] = {
+  configured: false,
+  fingerprint: null,
+  updatedAt: null,
+  expiresAt: null,
+  expirySource: null,
+};
 
 /** A connected Defender integration for component tests; override what a test is about. */
 export function makeIntegration(overrides: Partial<Integration> = {}): Integration {
@@ -12,12 +31,30 @@ export function makeIntegration(overrides: Partial<Integration> = {}): Integrati
       tenantId: "11111111-2222-3333-4444-555555555555",
       appId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
       cloud: "commercial",
+      features: ["alerts", "devices"],
     },
-    secret: { configured: true, fingerprint: "3f9a0c1d2e4b", updatedAt: "2025-11-20T09:30:00.000Z" },
+    secret: {
+      configured: true,
+      fingerprint: "3f9a0c1d2e4b",
+      updatedAt: "2025-11-20T09:30:00.000Z",
+      expiresAt: null,
+      expirySource: null,
+    },
+    features: [
+      { id: "alerts", api: "WindowsDefenderATP", status: "working", missing: [], message: "Read one alert." },
+      {
+        id: "devices",
+        api: "WindowsDefenderATP",
+        status: "working",
+        missing: [],
+        message: "Read one device.",
+      },
+    ],
     permissions: {
-      required: ["Machine.Read.All", "Alert.Read.All"],
-      granted: ["Machine.Read.All", "Alert.Read.All"],
+      required: [defenderPermission("Alert.Read.All"), defenderPermission("Machine.Read.All")],
+      granted: [defenderPermission("Alert.Read.All"), defenderPermission("Machine.Read.All")],
       missing: [],
+      unused: [],
     },
     lastCheckedAt: "2025-11-22T09:00:00.000Z",
     lastSuccessAt: "2025-11-22T09:00:00.000Z",

@@ -4,9 +4,14 @@ import type { Actor, AuditEntry } from "../audit/audit";
 import {
   changedMeanwhile,
   conflict,
+  expiryAfter,
+  expiryOf,
+  expiryWarningDue,
   type IntegrationDeps,
+  judgeExpiry,
   reportPatch,
   rowHelpers,
+  type SecretExpiryState,
   source,
   toIntegration,
   verificationFailed,
@@ -39,7 +44,22 @@ export function changeActions(deps: IntegrationDeps) {
       }
       const secret = patch.secret ?? (await openSecret(row));
       const name = patch.name ?? row.name;
-      const report = await adapter.verify(config, secret, name);
+      const now = new Date();
+      const verified = await adapter.verify(config, secret, name);
+      // A new secret has a new expiry (unknown until read or typed); a typed date replaces the one known.
+      const previous: SecretExpiryState =
+        patch.secretExpiresAt !== undefined
+          ? {
+              expiresAt: patch.secretExpiresAt === null ? null : new Date(patch.secretExpiresAt),
+              source: patch.secretExpiresAt === null ? null : "admin",
+              warnedDays: null,
+            }
+          : patch.secret !== undefined
+            ? { expiresAt: null, source: null, warnedDays: null }
+            : expiryOf(row);
+      const expiry = expiryAfter(verified, previous);
+      const report = judgeExpiry(verified, expiry, now, deps.secretWarnDays);
+      const warning = expiryWarningDue(expiry, now);
       const target = { type: "integration" as const, id: row.id };
       if (!report.ok) {
         const message = `A proposed change failed verification and was not saved: ${report.error?.message ?? "unknown"}`;
@@ -67,13 +87,23 @@ export function changeActions(deps: IntegrationDeps) {
         );
         throw verificationFailed(report);
       }
-      const now = new Date();
       const nextConfig = adapter.settle(config, report);
       const events: NewEvent[] = [];
       const audit: AuditEntry[] = [];
-      const before = { name: row.name, ...current };
-      const after = { name, ...nextConfig };
-      const changed = Object.keys(after).filter((k) => Reflect.get(before, k) !== Reflect.get(after, k));
+      const typedExpiry = patch.secretExpiresAt !== undefined;
+      const before = {
+        name: row.name,
+        ...current,
+        ...(typedExpiry ? { secretExpiresAt: row.secretExpiresAt?.toISOString() ?? null } : {}),
+      };
+      const after = {
+        name,
+        ...nextConfig,
+        ...(typedExpiry ? { secretExpiresAt: expiry.expiresAt?.toISOString() ?? null } : {}),
+      };
+      const changed = Object.keys(after).filter(
+        (k) => JSON.stringify(Reflect.get(before, k)) !== JSON.stringify(Reflect.get(after, k)),
+      );
       if (changed.length > 0) {
         const message = `Changed ${changed.join(", ")}.`;
         events.push({
@@ -125,6 +155,9 @@ export function changeActions(deps: IntegrationDeps) {
             config: nextConfig,
             identityKey,
             ...reportPatch(report, now, report.status),
+            secretExpiresAt: expiry.expiresAt,
+            secretExpirySource: expiry.source,
+            secretExpiryWarnedDays: warning ?? expiry.warnedDays,
             ...secretPatch,
           },
           events,

@@ -1,16 +1,21 @@
 import type { Integration } from "../../../shared/contract";
 import { integrationConfigSchema } from "../../../shared/contract";
 import { AppError } from "../../lib/app-error";
-import type { Actor } from "../audit/audit";
+import type { Actor, AuditEntry } from "../audit/audit";
 import {
   changedMeanwhile,
+  expiryAfter,
+  expiryOf,
+  expiryWarningDue,
+  expiryWarningRecords,
   type IntegrationDeps,
+  judgeExpiry,
   reportPatch,
   rowHelpers,
   source,
   toIntegration,
 } from "./context";
-import type { NewEvent } from "./repository";
+import type { IntegrationPatch, NewEvent } from "./repository";
 
 /** Re-check a connection with its stored secret (the Re-check button, and the scheduler). */
 export function checkActions(deps: IntegrationDeps) {
@@ -59,7 +64,10 @@ export function checkActions(deps: IntegrationDeps) {
         return toIntegration(updated);
       }
       const adapter = partners.get(row.partner);
-      const report = await adapter.verify(integrationConfigSchema.parse(row.config), secret, row.name);
+      const verified = await adapter.verify(integrationConfigSchema.parse(row.config), secret, row.name);
+      const expiry = expiryAfter(verified, expiryOf(row));
+      const report = judgeExpiry(verified, expiry, now, deps.secretWarnDays);
+      const warning = expiryWarningDue(expiry, now);
       // A working connection that hits a passing problem is degraded (amber, retry), not broken (red, act).
       const transient = report.error !== undefined && adapter.transientCodes.has(report.error.code);
       const status =
@@ -86,7 +94,18 @@ export function checkActions(deps: IntegrationDeps) {
           detail: { from: row.status, to: status },
         });
       }
-      const patch = reportPatch(report, now, status);
+      const audit: AuditEntry[] = [];
+      if (warning !== null && expiry.expiresAt !== null) {
+        const records = expiryWarningRecords(row, expiry.expiresAt, warning, actor);
+        events.push(records.event);
+        audit.push(records.audit);
+      }
+      const patch: IntegrationPatch = {
+        ...reportPatch(report, now, status),
+        secretExpiresAt: expiry.expiresAt,
+        secretExpirySource: expiry.source,
+        secretExpiryWarnedDays: warning ?? expiry.warnedDays,
+      };
       // When the token step never ran, the report knows nothing about permissions: keep what was last seen.
       if (!report.steps.some((s) => s.id === "permissions" && s.status !== "skipped"))
         delete patch.permissions;
@@ -105,6 +124,7 @@ export function checkActions(deps: IntegrationDeps) {
               ? { changes: { before: { status: row.status }, after: { status } } }
               : {}),
           },
+          ...audit,
         ],
         row.updatedAt,
       );

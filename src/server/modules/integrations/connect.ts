@@ -2,7 +2,17 @@ import { randomUUID } from "node:crypto";
 import type { Integration, VerificationReport } from "../../../shared/contract";
 import type { IntegrationRow } from "../../db/schema";
 import type { Actor } from "../audit/audit";
-import { conflict, type IntegrationDeps, source, toIntegration, verificationFailed } from "./context";
+import {
+  conflict,
+  expiryAfter,
+  expiryWarningDue,
+  expiryWarningRecords,
+  type IntegrationDeps,
+  judgeExpiry,
+  source,
+  toIntegration,
+  verificationFailed,
+} from "./context";
 import { isActiveConnectionConflict } from "./repository";
 
 /** Test (verify, store nothing) and Connect (verify, then store the connection with its sealed secret). */
@@ -14,7 +24,7 @@ export function connectActions(deps: IntegrationDeps) {
     async test(body: unknown, actor: Actor): Promise<VerificationReport> {
       const adapter = partners.forBody(body);
       const request = adapter.parseConnect(body);
-      const report = await adapter.verify(request.config, request.secret, request.name);
+      const report = await adapter.verify(request.config, request.secret, request.name, request.options);
       await repo.audit([
         {
           action: "integration.test",
@@ -46,7 +56,11 @@ export function connectActions(deps: IntegrationDeps) {
       const existing = await repo.findActive(adapter.id, identityKey);
       if (existing) throw await refuseAsConflict(existing);
 
-      const report = await adapter.verify(request.config, request.secret, request.name);
+      const now = new Date();
+      const verified = await adapter.verify(request.config, request.secret, request.name, request.options);
+      const expiry = expiryAfter(verified, { expiresAt: null, source: null, warnedDays: null });
+      const report = judgeExpiry(verified, expiry, now, deps.secretWarnDays);
+      const warning = expiryWarningDue(expiry, now);
       if (!report.ok) {
         await repo.audit([
           {
@@ -60,7 +74,6 @@ export function connectActions(deps: IntegrationDeps) {
       }
 
       const id = randomUUID();
-      const now = new Date();
       const sealed = await vault.seal(request.secret, id);
       const config = adapter.settle(request.config, report);
       const row: IntegrationRow = {
@@ -76,6 +89,9 @@ export function connectActions(deps: IntegrationDeps) {
         secretFingerprint: sealed.fingerprint,
         secretDataKeyId: sealed.dataKeyId,
         secretUpdatedAt: now,
+        secretExpiresAt: expiry.expiresAt,
+        secretExpirySource: expiry.source,
+        secretExpiryWarnedDays: warning ?? expiry.warnedDays,
         permissions: report.permissions,
         lastError: report.error ?? null,
         lastReport: report,
@@ -114,6 +130,9 @@ export function connectActions(deps: IntegrationDeps) {
                 },
               },
             },
+            ...(warning !== null && expiry.expiresAt !== null
+              ? [expiryWarningRecords(row, expiry.expiresAt, warning, actor).audit]
+              : []),
           ],
         );
         return toIntegration(inserted);

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import {
   type Integration,
+  type IntegrationError,
   type IntegrationEvent,
   integrationConfigSchema,
   integrationErrorSchema,
   integrationEventSchema,
+  permissionsSchema,
   type VerificationReport,
   verificationReportSchema,
 } from "../../../shared/contract";
@@ -14,14 +16,16 @@ import type { SecretVault } from "../../crypto/secret-vault";
 import type { IntegrationEventRow, IntegrationRow } from "../../db/schema";
 import { AppError } from "../../lib/app-error";
 import type { PartnerRegistry } from "../../partners/registry";
-import type { Actor } from "../audit/audit";
-import type { IntegrationPatch, IntegrationRepository } from "./repository";
+import type { Actor, AuditEntry } from "../audit/audit";
+import type { IntegrationPatch, IntegrationRepository, NewEvent } from "./repository";
 
 /** What every integration action shares: storage, the secret vault, the partners, and the row helpers. */
 export interface IntegrationDeps {
   repo: IntegrationRepository;
   vault: SecretVault;
   partners: PartnerRegistry;
+  /** A connection turns degraded this many days before its secret expires (PATCHBAY_SECRET_WARN_DAYS). */
+  secretWarnDays: number;
 }
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
@@ -42,9 +46,11 @@ export function toIntegration(row: IntegrationRow): Integration {
       configured: row.secretCiphertext !== null,
       fingerprint: row.secretFingerprint,
       updatedAt: iso(row.secretUpdatedAt),
-      expiresAt: null,
+      expiresAt: iso(row.secretExpiresAt),
+      expirySource: row.secretExpirySource,
     },
-    permissions: row.permissions,
+    features: report.success ? report.data.features : [],
+    permissions: permissionsSchema.parse(row.permissions),
     lastCheckedAt: iso(row.lastCheckedAt),
     lastSuccessAt: iso(row.lastSuccessAt),
     error: error.success ? error.data : null,
@@ -169,4 +175,108 @@ export function rowHelpers({ repo, vault }: IntegrationDeps) {
   }
 
   return { load, loadActive, openSecret };
+}
+
+// --- secret expiry -----------------------------------------------------------------------------------------------
+
+const DAY_MS = 86_400_000;
+/** Days before expiry at which an event and an audit entry are recorded, once each. */
+export const EXPIRY_WARNINGS = [30, 14, 7, 1] as const;
+
+export interface SecretExpiryState {
+  expiresAt: Date | null;
+  source: "graph" | "admin" | null;
+  warnedDays: number | null;
+}
+
+export function expiryOf(row: IntegrationRow): SecretExpiryState {
+  return {
+    expiresAt: row.secretExpiresAt,
+    source: row.secretExpirySource,
+    warnedDays: row.secretExpiryWarnedDays,
+  };
+}
+
+/**
+ * The expiry after a verification: what Graph said now wins; otherwise an admin's typed date stays; a Graph
+ * read that matched nothing makes it unknown. A date that changed starts its warnings over.
+ */
+export function expiryAfter(report: VerificationReport, previous: SecretExpiryState): SecretExpiryState {
+  const read = report.secretExpiry;
+  let next: Omit<SecretExpiryState, "warnedDays">;
+  if (read?.expiresAt) next = { expiresAt: new Date(read.expiresAt), source: "graph" };
+  else if (previous.source === "admin") next = previous;
+  else if (read) next = { expiresAt: null, source: null };
+  else next = previous;
+  const same = next.expiresAt?.getTime() === previous.expiresAt?.getTime();
+  return { ...next, warnedDays: same ? previous.warnedDays : null };
+}
+
+export const daysUntil = (date: Date, now: Date) => Math.ceil((date.getTime() - now.getTime()) / DAY_MS);
+
+/**
+ * A secret that expires soon makes a working connection `degraded`; an expired one makes it `error`. The partner's
+ * own check catches an expired secret too (the token is refused), but a date known in advance is said in advance.
+ */
+export function judgeExpiry(
+  report: VerificationReport,
+  expiry: SecretExpiryState,
+  now: Date,
+  warnDays: number,
+): VerificationReport {
+  if (expiry.expiresAt === null || report.status === "error") return report;
+  const day = expiry.expiresAt.toISOString().slice(0, 10);
+  const left = daysUntil(expiry.expiresAt, now);
+  const replace =
+    "Create a new client secret for the app (in Microsoft Entra admin center: App registrations → the app → Certificates & secrets → New client secret), Replace the secret in Patchbay with it, then delete the old one.";
+  if (left <= 0) {
+    const error: IntegrationError = {
+      code: "secret_expired",
+      message: `The secret expired on ${day}.`,
+      remediation: replace,
+    };
+    return { ...report, ok: false, status: "error", error };
+  }
+  if (left > warnDays || report.status !== "connected") return report;
+  const error: IntegrationError = {
+    code: "secret_expiring",
+    message: `The secret expires on ${day} (in ${left} day${left === 1 ? "" : "s"}); the connection stops working then.`,
+    remediation: replace,
+  };
+  return { ...report, status: "degraded", error };
+}
+
+/** The warning due now (30, 14, 7 or 1 days ahead) that has not been given yet, if any. */
+export function expiryWarningDue(expiry: SecretExpiryState, now: Date): number | null {
+  if (expiry.expiresAt === null) return null;
+  const left = daysUntil(expiry.expiresAt, now);
+  if (left <= 0) return null;
+  const due = [...EXPIRY_WARNINGS].reverse().find((days) => left <= days);
+  if (due === undefined) return null;
+  return expiry.warnedDays === null || due < expiry.warnedDays ? due : null;
+}
+
+/** The event and audit entry of an expiry warning. */
+export function expiryWarningRecords(
+  row: Pick<IntegrationRow, "id" | "name">,
+  expiresAt: Date,
+  days: number,
+  actor: Actor,
+): { event: NewEvent; audit: AuditEntry } {
+  const message = `The secret of “${row.name}” expires on ${expiresAt.toISOString().slice(0, 10)}: ${days} day${days === 1 ? "" : "s"} or less left. Create a new secret and Replace it.`;
+  return {
+    event: {
+      kind: "secret_expiring",
+      actor: actor.name,
+      message,
+      detail: { expiresAt: expiresAt.toISOString(), days },
+    },
+    audit: {
+      action: "integration.secret_expiring",
+      outcome: "failure",
+      actor,
+      target: { type: "integration", id: row.id },
+      message,
+    },
+  };
 }

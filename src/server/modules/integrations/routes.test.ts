@@ -73,7 +73,10 @@ describe("system routes", () => {
         t.simulator.hostPort,
       ]),
     );
-    expect(defender.requiredPermissions).toEqual(["Machine.Read.All", "Alert.Read.All"]);
+    expect(defender.requiredPermissions).toEqual([
+      { name: "Alert.Read.All", api: "WindowsDefenderATP" },
+      { name: "Machine.Read.All", api: "WindowsDefenderATP" },
+    ]);
   });
 
   it("sets a strict CSP and no-store on API responses", async () => {
@@ -112,7 +115,7 @@ describe("connect, manage and disconnect", () => {
     const integration = await connect("machinesOnly");
     expect(integration.status).toBe("degraded");
     expect(integration.error?.code).toBe("permission_missing");
-    expect(integration.permissions.missing).toEqual(["Alert.Read.All"]);
+    expect(integration.permissions.missing).toEqual([{ name: "Alert.Read.All", api: "WindowsDefenderATP" }]);
   });
 
   it("refuses to store a connection that fails verification: 422 with the report, nothing stored", async () => {

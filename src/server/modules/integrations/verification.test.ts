@@ -56,9 +56,16 @@ describe("POST /api/integrations/test", () => {
       ["api", "ok"],
     ]);
     expect(report.permissions).toEqual({
-      required: ["Machine.Read.All", "Alert.Read.All"],
-      granted: ["Machine.Read.All", "Alert.Read.All"],
+      required: [
+        { name: "Alert.Read.All", api: "WindowsDefenderATP" },
+        { name: "Machine.Read.All", api: "WindowsDefenderATP" },
+      ],
+      granted: [
+        { name: "Alert.Read.All", api: "WindowsDefenderATP" },
+        { name: "Machine.Read.All", api: "WindowsDefenderATP" },
+      ],
       missing: [],
+      unused: [],
     });
   });
 
@@ -110,7 +117,10 @@ describe("POST /api/integrations/test", () => {
     const report = await test(body("noConsent"));
     expect(report.error?.code).toBe("consent_missing");
     expect(report.error?.remediation).toContain("Grant admin consent");
-    expect(report.permissions.missing).toEqual(["Machine.Read.All", "Alert.Read.All"]);
+    expect(report.permissions.missing).toEqual([
+      { name: "Alert.Read.All", api: "WindowsDefenderATP" },
+      { name: "Machine.Read.All", api: "WindowsDefenderATP" },
+    ]);
     expect(report.steps.find((s) => s.id === "api")?.status).toBe("skipped");
   });
 
@@ -119,7 +129,10 @@ describe("POST /api/integrations/test", () => {
     expect(report).toMatchObject({ ok: true, status: "degraded" });
     expect(report.error?.code).toBe("permission_missing");
     expect(report.error?.message).toContain("Alert.Read.All");
-    expect(report.permissions).toMatchObject({ granted: ["Machine.Read.All"], missing: ["Alert.Read.All"] });
+    expect(report.permissions).toMatchObject({
+      granted: [{ name: "Machine.Read.All", api: "WindowsDefenderATP" }],
+      missing: [{ name: "Alert.Read.All", api: "WindowsDefenderATP" }],
+    });
     expect(report.steps.find((s) => s.id === "api")?.status).toBe("ok");
   });
 

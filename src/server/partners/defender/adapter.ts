@@ -1,13 +1,22 @@
 import type { IntegrationConfig } from "../../../shared/contract";
 import {
+  DEFAULT_FEATURES,
   defenderConnectSchema,
-  defenderRequiredPermissions,
+  defenderFeatureIdSchema,
   defenderUpdateSchema,
+  permissionsFor,
 } from "../../../shared/partners/defender";
 import { parseInput } from "../../lib/app-error";
 import type { PartnerAdapter } from "../adapter";
 import { transientCodes } from "./failures";
 import { type VerifyOptions, verifyDefenderConnection } from "./verify";
+
+/** Stored feature ids this server knows (a row written by a newer version may hold others: they are ignored). */
+const knownFeatures = (ids: readonly string[]) =>
+  ids.flatMap((id) => {
+    const parsed = defenderFeatureIdSchema.safeParse(id);
+    return parsed.success ? [parsed.data] : [];
+  });
 
 /** Microsoft Defender for Endpoint on the partner-adapter core. */
 export function defenderAdapter(options: VerifyOptions): PartnerAdapter {
@@ -23,8 +32,15 @@ export function defenderAdapter(options: VerifyOptions): PartnerAdapter {
       return {
         name: input.name,
         // The cloud is settled by verification (the Base URL's host decides it); commercial until then.
-        config: { baseUrl: input.baseUrl, tenantId: input.tenantId, appId: input.appId, cloud: "commercial" },
+        config: {
+          baseUrl: input.baseUrl,
+          tenantId: input.tenantId,
+          appId: input.appId,
+          cloud: "commercial",
+          features: input.features ?? [...DEFAULT_FEATURES],
+        },
         secret: input.appSecret,
+        options: { probeAll: input.probeAll },
       };
     },
 
@@ -37,29 +53,36 @@ export function defenderAdapter(options: VerifyOptions): PartnerAdapter {
           tenantId: patch.tenantId ?? current.tenantId,
           appId: patch.appId ?? current.appId,
           cloud: current.cloud,
+          features: patch.features ?? current.features,
         },
         secret: patch.appSecret,
+        secretExpiresAt: patch.secretExpiresAt,
       };
     },
 
     identityKey: (config) => `${config.tenantId.toLowerCase()}|${config.appId.toLowerCase()}`,
     describeIdentity: (config) => `tenant ${config.tenantId} with App ID ${config.appId}`,
 
-    verify: (config, secret, name) =>
+    verify: (config, secret, _name, request) =>
       verifyDefenderConnection(
         {
-          partner: "defender",
-          name,
           baseUrl: config.baseUrl,
           tenantId: config.tenantId,
           appId: config.appId,
           appSecret: secret,
+          features: knownFeatures(config.features),
+          probeAll: request?.probeAll,
         },
         options,
       ),
 
     settle: (config, report): IntegrationConfig => ({ ...config, cloud: report.cloud ?? config.cloud }),
 
-    idlePermissions: () => ({ required: [...defenderRequiredPermissions], granted: [], missing: [] }),
+    idlePermissions: () => ({
+      required: permissionsFor(DEFAULT_FEATURES),
+      granted: [],
+      missing: [],
+      unused: [],
+    }),
   };
 }

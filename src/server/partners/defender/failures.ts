@@ -20,13 +20,16 @@ const appPage = (c: FailureContext, blade: string) =>
   `Microsoft Entra admin center → App registrations → the app with Application (client) ID ${c.appId} → ${blade}`;
 
 export function failure(
-  code: Exclude<VerificationErrorCode, "secret_unreadable">,
+  code: Exclude<VerificationErrorCode, "secret_unreadable" | "secret_expiring">,
   c: FailureContext,
   detail: FailureDetail,
   extra: {
     missing?: readonly string[];
+    /** Missing permissions grouped by API, for the remediation's portal path. */
+    missingByApi?: readonly { api: string; portalTab: string; names: readonly string[] }[];
     retryAfterSeconds?: number | null;
     source?: "entra" | "defender";
+    licence?: string;
   } = {},
 ): IntegrationError {
   const make = (message: string, remediation: string): IntegrationError => ({
@@ -78,12 +81,24 @@ export function failure(
         `Open ${appPage(c, "API permissions")} and choose “Grant admin consent for <your organization>” (a Global Administrator or Privileged Role Administrator can). Then test again.`,
       );
     case "permission_missing": {
-      const names = (extra.missing ?? []).join(", ");
+      const groups = extra.missingByApi ?? [
+        { api: "WindowsDefenderATP", portalTab: "APIs my organization uses", names: extra.missing ?? [] },
+      ];
+      const names = groups.flatMap((g) => g.names).join(", ");
+      const where = groups
+        .filter((g) => g.names.length > 0)
+        .map((g) => `${g.portalTab} → ${g.api} → Application permissions: ${g.names.join(", ")}`)
+        .join("; ");
       return make(
         `The app lacks ${names === "" ? "a required permission" : names}.`,
-        `Open ${appPage(c, "API permissions")} → Add a permission → APIs my organization uses → WindowsDefenderATP → Application permissions, add ${names === "" ? "the missing permission" : names}, then choose “Grant admin consent”. Re-check afterwards.`,
+        `Open ${appPage(c, "API permissions")} → Add a permission → ${where === "" ? "APIs my organization uses → WindowsDefenderATP → Application permissions, add the missing permission" : where}. Then choose “Grant admin consent” and re-check.`,
       );
     }
+    case "not_licensed":
+      return make(
+        `The tenant has no ${extra.licence ?? "licence"} for this feature: Microsoft refused it although the permission is granted.`,
+        `Assign a ${extra.licence ?? "suitable"} licence in the Microsoft 365 admin center → Billing → Licenses, or turn this feature off on the connection.`,
+      );
     case "endpoint_unreachable":
       return make(
         `Patchbay could not reach ${String(detail.host ?? c.apiHost)}.`,

@@ -1,11 +1,12 @@
 import type { PartnerCatalogEntry } from "../../catalog";
 import {
-  defenderClouds,
+  DEFAULT_FEATURES,
   defenderFeatures,
-  defenderRegions,
-  defenderRequiredPermissions,
-  operatorRegions,
-} from "./schema";
+  microsoftApis,
+  permissionsFor,
+  seedPermissions,
+} from "./features";
+import { defenderClouds, defenderRegions, operatorRegions } from "./schema";
 
 /**
  * Defender's catalog entry. `extraHosts` are the operator's `PATCHBAY_EXTRA_DEFENDER_HOSTS`; the server passes them
@@ -47,12 +48,20 @@ export function defenderCatalogEntry(extraHosts: readonly string[] = []): Partne
     ],
     clouds: Object.values(defenderClouds),
     regions: [...defenderRegions, ...operatorRegions(extraHosts)],
-    permissionResource: "WindowsDefenderATP",
+    apis: Object.values(microsoftApis).map((api) => ({ ...api })),
     features: defenderFeatures.map((f) => ({
-      ...f,
-      permission: { ...f.permission, satisfiedBy: [...f.permission.satisfiedBy] },
+      id: f.id,
+      label: f.label,
+      api: f.api,
+      permissions: f.permissions.map((p) => ({ name: p.name, satisfiedBy: [...p.satisfiedBy] })),
+      purpose: f.purpose,
+      probe: f.probe ? `${f.probe.method} ${f.probe.path}` : null,
+      probeOnRequest: f.probeOnRequest ?? false,
+      licence: f.licence ?? null,
     })),
-    requiredPermissions: [...defenderRequiredPermissions],
+    defaultFeatures: [...DEFAULT_FEATURES],
+    requiredPermissions: permissionsFor(DEFAULT_FEATURES),
+    permissionGuide: seedPermissions.map((p) => ({ ...p })),
     setupSteps: [
       "In Microsoft Entra admin center, open App registrations and choose New registration. Name it (e.g. “Patchbay”), keep “Accounts in this organizational directory only”, and register.",
       "On the app's Overview page, copy “Directory (tenant) ID” into Tenant ID and “Application (client) ID” into App ID.",

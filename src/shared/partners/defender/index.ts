@@ -1,3 +1,4 @@
 /** Microsoft Defender for Endpoint: everything the browser, the CLI and the server share about it. */
 export * from "./catalog";
+export * from "./features";
 export * from "./schema";

@@ -31,7 +31,7 @@ const valid = {
   appSecret: SECRET,
 };
 
-type Field = "partner" | "name" | "baseUrl" | "tenantId" | "appId" | "appSecret";
+type Field = "partner" | "name" | "baseUrl" | "tenantId" | "appId" | "appSecret" | "features";
 
 /** Messages the connect schema reports for `field` when the rest of the form is valid. */
 function messagesFor(field: Field, value: unknown, extraHosts: readonly string[] = []): string[] {
@@ -657,7 +657,7 @@ describe("defenderUpdateSchema", () => {
   ])("refuses %s with “Nothing to change”", (_label, input) => {
     const result = defenderUpdateSchema().safeParse(input);
     expect(result.success ? [] : result.error.issues.map((i) => i.message)).toEqual([
-      "Nothing to change: send at least one of name, baseUrl, tenantId, appId or appSecret.",
+      "Nothing to change: send at least one of name, baseUrl, tenantId, appId, appSecret, features or secretExpiresAt.",
     ]);
   });
 
@@ -733,6 +733,23 @@ describe("messages never echo the value (a secret may be pasted into the wrong f
       expect(message).not.toContain(CANARY);
       expect(message.toLowerCase()).not.toContain(lower);
       expect(message.toLowerCase()).not.toContain(lower.replaceAll("~", "-"));
+    }
+  });
+});
+
+describe("features and secretExpiresAt", () => {
+  it("takes known feature ids once each, and refuses unknown ones or none", () => {
+    expect(parsed("features", ["alerts", "incidents", "alerts"])).toEqual(["alerts", "incidents"]);
+    expect(messagesFor("features", ["alerts", "teleport"])[0]).toMatch(/each feature must be one of: alerts/);
+    expect(messagesFor("features", [])[0]).toBe("Choose at least one feature.");
+  });
+
+  it("takes a typed expiry date from 2000 to 2299, or null to clear it", () => {
+    const update = defenderUpdateSchema();
+    expect(update.parse({ secretExpiresAt: "2027-06-30" }).secretExpiresAt).toBe("2027-06-30T00:00:00.000Z");
+    expect(update.parse({ secretExpiresAt: null }).secretExpiresAt).toBeNull();
+    for (const bad of ["0000-01-01", "2300-01-01", "30/06/2027", "tomorrow"]) {
+      expect(update.safeParse({ secretExpiresAt: bad }).success, bad).toBe(false);
     }
   });
 });

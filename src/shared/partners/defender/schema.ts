@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defenderFeatureIdSchema, defenderFeatureIds } from "./features";
 
 /**
  * Microsoft Defender for Endpoint: the facts Patchbay needs to validate what an admin pastes and to reach the
@@ -143,51 +144,6 @@ const mistakenHosts: ReadonlyArray<{ pattern: RegExp; message: (host: string) =>
       `Microsoft Graph is a different API. Enter the Defender for Endpoint API host, e.g. https://${DEFAULT_DEFENDER_HOST}.`,
   },
 ];
-
-export interface DefenderPermission {
-  name: string;
-  /** Higher permissions that also satisfy this one. */
-  satisfiedBy: readonly string[];
-  description: string;
-}
-
-export interface DefenderFeature {
-  id: "devices" | "alerts";
-  label: string;
-  /** The API call Patchbay makes for this feature, and proves during verification. */
-  probe: "/api/machines" | "/api/alerts";
-  permission: DefenderPermission;
-}
-
-export const defenderFeatures: readonly DefenderFeature[] = [
-  {
-    id: "devices",
-    label: "Devices",
-    probe: "/api/machines",
-    permission: {
-      name: "Machine.Read.All",
-      satisfiedBy: ["Machine.ReadWrite.All"],
-      description: "Read all machine profiles (Patchbay lists devices).",
-    },
-  },
-  {
-    id: "alerts",
-    label: "Alerts",
-    probe: "/api/alerts",
-    permission: {
-      name: "Alert.Read.All",
-      satisfiedBy: ["Alert.ReadWrite.All"],
-      description: "Read all alerts (Patchbay syncs alerts).",
-    },
-  },
-];
-
-export const defenderRequiredPermissions: readonly string[] = defenderFeatures.map((f) => f.permission.name);
-
-/** Is `permission` granted by the `roles` of a token (directly or through a ReadWrite superset)? */
-export function isPermissionGranted(permission: DefenderPermission, roles: readonly string[]): boolean {
-  return roles.includes(permission.name) || permission.satisfiedBy.some((p) => roles.includes(p));
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Field validation. Messages never echo the value: an admin may have pasted a secret into the wrong field.
@@ -408,6 +364,29 @@ export function baseUrlSchema(extraHosts: readonly string[] = []) {
   });
 }
 
+/** The features to enable: at least one, each once (order kept). Omitted on connect: alerts and devices. */
+export const featuresSchema = z
+  .array(defenderFeatureIdSchema, {
+    error: 'features must be a list of feature ids, e.g. ["alerts", "devices"].',
+  })
+  .min(1, "Choose at least one feature.")
+  .max(defenderFeatureIds.length)
+  .transform((ids) => [...new Set(ids)]);
+
+/**
+ * An expiry date an admin typed (from the secret's row in Certificates & secrets), when Patchbay cannot read it
+ * through Microsoft Graph; null clears it. A date (YYYY-MM-DD) or a date-time; from 2000 to 2299.
+ */
+export const secretExpiresAtSchema = z
+  .string({ error: "secretExpiresAt must be a date like 2027-06-30." })
+  .trim()
+  .refine((value) => {
+    if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value)) return false;
+    const ms = Date.parse(value);
+    return Number.isFinite(ms) && ms >= Date.parse("2000-01-01") && ms < Date.parse("2300-01-01");
+  }, "Secret expires must be a date like 2027-06-30 (the Expires column in Certificates & secrets).")
+  .transform((value) => new Date(value).toISOString());
+
 /** The Connect form and `POST /api/integrations[/test]` body for Defender. One schema, browser and server. */
 export function defenderConnectSchema(extraHosts: readonly string[] = []) {
   return z.object({
@@ -417,6 +396,9 @@ export function defenderConnectSchema(extraHosts: readonly string[] = []) {
     tenantId: tenantIdSchema,
     appId: appIdSchema,
     appSecret: appSecretSchema,
+    features: featuresSchema.optional(),
+    /** Also probe the features whose probe spends a quota the tenant needs (advanced hunting). */
+    probeAll: z.boolean().optional(),
   });
 }
 export type DefenderConnectInput = z.input<ReturnType<typeof defenderConnectSchema>>;
@@ -431,9 +413,12 @@ export function defenderUpdateSchema(extraHosts: readonly string[] = []) {
       tenantId: tenantIdSchema.optional(),
       appId: appIdSchema.optional(),
       appSecret: appSecretSchema.optional(),
+      features: featuresSchema.optional(),
+      secretExpiresAt: secretExpiresAtSchema.nullable().optional(),
     })
     .refine((v) => Object.values(v).some((x) => x !== undefined), {
-      message: "Nothing to change: send at least one of name, baseUrl, tenantId, appId or appSecret.",
+      message:
+        "Nothing to change: send at least one of name, baseUrl, tenantId, appId, appSecret, features or secretExpiresAt.",
     });
 }
 export type DefenderUpdateInput = z.input<ReturnType<typeof defenderUpdateSchema>>;

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { DefenderConnect } from "../../../../shared/partners/defender";
 import { partnerCatalog } from "../../../../shared/partners/registry";
+import type { ConnectDraft } from "../features";
 import { ConnectForm, type SubmitOutcome } from "./connect-form";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
@@ -19,14 +20,23 @@ function setup({
   extraHosts = [],
   onTest = vi.fn(async (): Promise<SubmitOutcome> => ({ ok: true })),
   onConnect = vi.fn(async (): Promise<SubmitOutcome> => ({ ok: true })),
+  onDraftChange = vi.fn((_draft: ConnectDraft) => {}),
 }: {
   extraHosts?: string[];
   onTest?: (input: DefenderConnect) => Promise<SubmitOutcome>;
   onConnect?: (input: DefenderConnect) => Promise<SubmitOutcome>;
+  onDraftChange?: (draft: ConnectDraft) => void;
 } = {}) {
   const user = userEvent.setup();
-  render(<ConnectForm partner={defender(extraHosts)} onTest={onTest} onConnect={onConnect} />);
-  return { user, onTest, onConnect };
+  render(
+    <ConnectForm
+      partner={defender(extraHosts)}
+      onTest={onTest}
+      onConnect={onConnect}
+      onDraftChange={onDraftChange}
+    />,
+  );
+  return { user, onTest, onConnect, onDraftChange };
 }
 
 async function typeAndLeave(user: ReturnType<typeof userEvent.setup>, label: string, value: string) {
@@ -214,6 +224,8 @@ describe("ConnectForm", () => {
       tenantId: TENANT,
       appId: APP,
       appSecret: SECRET,
+      features: ["alerts", "devices"],
+      probeAll: false,
     });
     expect(screen.getByLabelText("App Secret")).toHaveValue("");
   });
@@ -270,5 +282,103 @@ describe("ConnectForm", () => {
     finish({ ok: true });
     expect(await screen.findByRole("button", { name: "Connect" })).toBeEnabled();
     expect(screen.queryByText("Verifying with Microsoft…")).not.toBeInTheDocument();
+  });
+
+  describe("features", () => {
+    it("offers one checkbox per catalog feature, grouped by API, with the default features checked", () => {
+      setup();
+      const features = screen.getByRole("group", { name: "Features" });
+      const apis = within(features).getAllByRole("group");
+      expect(apis.map((group) => group.querySelector("legend")?.textContent)).toEqual([
+        "WindowsDefenderATP",
+        "Microsoft Threat Protection",
+        "Microsoft Graph",
+      ]);
+      const checkboxes = within(features).getAllByRole("checkbox");
+      expect(checkboxes).toHaveLength(defender().features.length);
+      expect(
+        checkboxes.filter((box) => (box as HTMLInputElement).checked).map((box) => box.getAttribute("value")),
+      ).toEqual(["alerts", "devices"]);
+
+      const incidents = within(apis[1] as HTMLElement).getByRole("checkbox", { name: "Incidents" });
+      expect(incidents).not.toBeChecked();
+      expect(incidents).toHaveAccessibleDescription(
+        "Syncs Defender XDR incidents with their alerts. Permission: Incident.Read.All.",
+      );
+      expect(
+        screen.getByRole("checkbox", { name: "Intune devices and configuration" }),
+      ).toHaveAccessibleDescription(
+        /Permissions: DeviceManagementManagedDevices\.Read\.All, DeviceManagementConfiguration\.Read\.All\. Needs a Microsoft Intune licence\./,
+      );
+      expect(
+        screen.getByRole("checkbox", { name: "Threat hunting (Microsoft Graph)" }),
+      ).toHaveAccessibleDescription(/spends tenant quota/);
+    });
+
+    it("sends the chosen features and probeAll with Test connection and with Connect", async () => {
+      const { user, onTest, onConnect } = setup();
+      await fillValid(user);
+      await user.click(screen.getByRole("checkbox", { name: "Devices" }));
+      await user.click(screen.getByRole("checkbox", { name: "Incidents" }));
+      await user.click(screen.getByRole("checkbox", { name: "Advanced hunting (Defender for Endpoint)" }));
+      const probeAll = screen.getByRole("checkbox", {
+        name: "Also run probes that spend tenant quota (advanced hunting)",
+      });
+      expect(probeAll).not.toBeChecked();
+      await user.click(probeAll);
+
+      await user.click(screen.getByRole("button", { name: "Test connection" }));
+      expect(onTest).toHaveBeenCalledWith(
+        expect.objectContaining({ features: ["alerts", "hunting", "incidents"], probeAll: true }),
+      );
+      await user.click(screen.getByRole("button", { name: "Connect" }));
+      expect(onConnect).toHaveBeenCalledWith(
+        expect.objectContaining({ features: ["alerts", "hunting", "incidents"], probeAll: true }),
+      );
+    });
+
+    it("requires at least one feature, and announces why nothing was sent", async () => {
+      const { user, onConnect } = setup();
+      await fillValid(user);
+      await user.click(screen.getByRole("checkbox", { name: "Alerts" }));
+      await user.click(screen.getByRole("checkbox", { name: "Devices" }));
+      await user.click(screen.getByRole("button", { name: "Connect" }));
+
+      expect(onConnect).not.toHaveBeenCalled();
+      const alert = await screen.findByRole("alert");
+      expect(alert).toHaveTextContent("Choose at least one feature.");
+      expect(screen.getByRole("group", { name: "Features" })).toHaveAccessibleDescription(
+        /^Choose at least one feature\./,
+      );
+      expect(screen.getByRole("checkbox", { name: "Alerts" })).toHaveAttribute("aria-invalid", "true");
+
+      await user.click(screen.getByRole("checkbox", { name: "Entra ID devices" }));
+      await user.click(screen.getByRole("button", { name: "Connect" }));
+      expect(onConnect).toHaveBeenCalledWith(expect.objectContaining({ features: ["entra-devices"] }));
+      expect(screen.queryByText("Choose at least one feature.")).not.toBeInTheDocument();
+    });
+
+    it("tells the setup guide the chosen features, Tenant ID, App ID and cloud as they change", async () => {
+      const { user, onDraftChange } = setup();
+      expect(onDraftChange).toHaveBeenLastCalledWith({
+        features: ["alerts", "devices"],
+        tenantId: "",
+        appId: "",
+        cloud: undefined,
+      });
+      await user.selectOptions(
+        screen.getByRole("combobox", { name: "Cloud and region" }),
+        "US Government · GCC High / DoD",
+      );
+      await user.type(screen.getByLabelText("Tenant ID"), TENANT);
+      await user.type(screen.getByLabelText("App ID"), APP);
+      await user.click(screen.getByRole("checkbox", { name: "Secret expiry" }));
+      expect(onDraftChange).toHaveBeenLastCalledWith({
+        features: ["alerts", "devices", "secret-expiry"],
+        tenantId: TENANT,
+        appId: APP,
+        cloud: "gcc-high",
+      });
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { DefenderConnect, DefenderConnectInput } from "../../../../shared/partners/defender";
@@ -13,12 +13,14 @@ import { FormField, TextField } from "../../../components/form-field";
 import { FormActions, formStyles, ProgressStatus } from "../../../components/form-layout";
 import { isOneOf } from "../../../lib/form-outcome";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
+import { type ConnectDraft, knownFeatureIds } from "../features";
 import styles from "./connect-form.module.css";
+import { FeatureFieldset } from "./feature-fieldset";
 import { CUSTOM_REGION, RegionSelect } from "./region-select";
 import { SecretInput } from "./secret-input";
 
-type FieldName = "name" | "baseUrl" | "tenantId" | "appId" | "appSecret";
-const fieldNames: readonly FieldName[] = ["baseUrl", "tenantId", "appId", "appSecret", "name"];
+type FieldName = "name" | "baseUrl" | "tenantId" | "appId" | "appSecret" | "features";
+const fieldNames: readonly FieldName[] = ["baseUrl", "tenantId", "appId", "appSecret", "name", "features"];
 
 /** What a submit callback reports back: success, or the server's per-field messages to show inline. */
 export type SubmitOutcome = { ok: true } | { ok: false; fieldErrors?: Record<string, string> | undefined };
@@ -28,6 +30,8 @@ export interface ConnectFormInitialValues {
   baseUrl?: string | undefined;
   tenantId?: string | undefined;
   appId?: string | undefined;
+  /** Feature ids to start with (unknown ones are dropped); none known → the partner's default features. */
+  features?: string[] | undefined;
 }
 
 interface ConnectFormProps {
@@ -37,6 +41,8 @@ interface ConnectFormProps {
   onTest: (input: DefenderConnect) => Promise<SubmitOutcome>;
   /** Verify and store (POST /api/integrations). */
   onConnect: (input: DefenderConnect) => Promise<SubmitOutcome>;
+  /** Told what the setup guide needs (chosen features, Tenant ID, App ID, cloud) whenever it changes. */
+  onDraftChange?: ((draft: ConnectDraft) => void) | undefined;
 }
 
 /** Hosts the operator added to this Patchbay (`PATCHBAY_EXTRA_DEFENDER_HOSTS`); the server accepts them too. */
@@ -44,12 +50,23 @@ function operatorHosts(partner: PartnerCatalogEntry): string[] {
   return partner.regions.filter((region) => region.operatorConfigured === true).map((region) => region.host);
 }
 
+function initialFeatures(partner: PartnerCatalogEntry, requested: readonly string[] | undefined) {
+  const known = knownFeatureIds(requested ?? []);
+  return known.length > 0 ? known : knownFeatureIds(partner.defaultFeatures);
+}
+
 function isFieldName(key: string): key is FieldName {
   return isOneOf(fieldNames, key);
 }
 
 /** The Defender connect form: the shared zod schema, inline errors once a field is touched, Test and Connect. */
-export function ConnectForm({ partner, initialValues = {}, onTest, onConnect }: ConnectFormProps) {
+export function ConnectForm({
+  partner,
+  initialValues = {},
+  onTest,
+  onConnect,
+  onDraftChange,
+}: ConnectFormProps) {
   const extraHosts = useMemo(() => operatorHosts(partner), [partner]);
   const schema = useMemo(() => defenderConnectSchema(extraHosts), [extraHosts]);
   const {
@@ -70,13 +87,27 @@ export function ConnectForm({ partner, initialValues = {}, onTest, onConnect }: 
       tenantId: initialValues.tenantId ?? "",
       appId: initialValues.appId ?? "",
       appSecret: "",
+      features: initialFeatures(partner, initialValues.features),
+      probeAll: false,
     },
   });
   const [customRegion, setCustomRegion] = useState(false);
   const showProgress = useDelayedFlag(isSubmitting);
 
-  const [baseUrl, tenantId, appId, name] = watch(["baseUrl", "tenantId", "appId", "name"]);
+  const [baseUrl, tenantId, appId, name, features] = watch([
+    "baseUrl",
+    "tenantId",
+    "appId",
+    "name",
+    "features",
+  ]);
   const parsedBaseUrl = parseDefenderBaseUrl(baseUrl, extraHosts);
+  const cloud = parsedBaseUrl.ok ? parsedBaseUrl.region.cloud : undefined;
+  // A checkbox group's value is a new array on every render: compare it by content.
+  const chosenKey = Array.isArray(features) ? features.join(",") : "";
+  useEffect(() => {
+    onDraftChange?.({ features: chosenKey === "" ? [] : chosenKey.split(","), tenantId, appId, cloud });
+  }, [onDraftChange, chosenKey, tenantId, appId, cloud]);
   // A valid host the list does not offer (a regional front end such as api-us3) shows as a custom endpoint.
   const listedRegion =
     parsedBaseUrl.ok && partner.regions.some((r) => r.host === parsedBaseUrl.region.host)
@@ -196,6 +227,32 @@ export function ConnectForm({ partner, initialValues = {}, onTest, onConnect }: 
         })}
         autoComplete="off"
       />
+
+      <FeatureFieldset
+        partner={partner}
+        idPrefix="connect-feature"
+        registration={register("features")}
+        error={errors.features?.message}
+      />
+
+      <div className={styles.option}>
+        <input
+          type="checkbox"
+          id="connect-probe-all"
+          className={styles.checkbox}
+          aria-describedby="connect-probe-all-help"
+          {...register("probeAll")}
+        />
+        <div>
+          <label htmlFor="connect-probe-all" className={styles.optionLabel}>
+            Also run probes that spend tenant quota (advanced hunting)
+          </label>
+          <p id="connect-probe-all-help" className={styles.note}>
+            The hunting features are proven by a real query, which counts against the tenant's
+            advanced-hunting quota. Left off, Patchbay checks only that their permissions are granted.
+          </p>
+        </div>
+      </div>
 
       {errors.root?.server ? (
         <p className={styles.formError} role="alert">

@@ -2,6 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { describe, expect, it } from "vitest";
 import type { VerificationReport } from "../../../../shared/contract";
+import { defenderPermission } from "../integration-fixtures";
 import { ConnectOutcome, type ConnectOutcomeState } from "./connect-outcome";
 
 function renderOutcome(outcome: ConnectOutcomeState) {
@@ -17,11 +18,13 @@ const passed: VerificationReport = {
   cloud: "commercial",
   steps: [{ id: "api", label: "Defender API", status: "ok", message: "Read one device.", durationMs: 200 }],
   permissions: {
-    required: ["Machine.Read.All", "Alert.Read.All"],
-    granted: ["Machine.Read.All", "Alert.Read.All"],
+    required: [defenderPermission("Alert.Read.All"), defenderPermission("Machine.Read.All")],
+    granted: [defenderPermission("Alert.Read.All"), defenderPermission("Machine.Read.All")],
     missing: [],
+    unused: [],
   },
   warnings: [],
+  features: [],
 };
 
 describe("ConnectOutcome", () => {

@@ -1,6 +1,7 @@
 import { CircleCheck, CircleX, TriangleAlert } from "lucide-react";
 import { useEffect, useRef } from "react";
 import { Link } from "react-router";
+import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { VerificationReport } from "../../../../shared/contract";
 import styles from "./connect-outcome.module.css";
 import { VerificationChecklist } from "./verification-checklist";
@@ -20,7 +21,15 @@ function summaryOf(report: VerificationReport): string {
   return report.error?.message ?? "Verification failed; see the steps below.";
 }
 
-function ReportOutcome({ report, stored }: { report: VerificationReport; stored: "tested" | "rejected" }) {
+function ReportOutcome({
+  report,
+  stored,
+  partner,
+}: {
+  report: VerificationReport;
+  stored: "tested" | "rejected";
+  partner: PartnerCatalogEntry | undefined;
+}) {
   const Icon =
     report.status === "connected" ? CircleCheck : report.status === "degraded" ? TriangleAlert : CircleX;
   const next =
@@ -36,13 +45,20 @@ function ReportOutcome({ report, stored }: { report: VerificationReport; stored:
         <span>{summaryOf(report)}</span>
       </p>
       <p className={styles.next}>{next}</p>
-      <VerificationChecklist report={report} />
+      <VerificationChecklist report={report} partner={partner} />
     </>
   );
 }
 
 /** The result of Test connection or a refused Connect, focused when it arrives so keyboard users land on it. */
-export function ConnectOutcome({ outcome }: { outcome: ConnectOutcomeState }) {
+export function ConnectOutcome({
+  outcome,
+  partner,
+}: {
+  outcome: ConnectOutcomeState;
+  /** For the features' labels in the checklist. */
+  partner?: PartnerCatalogEntry | undefined;
+}) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   // The panel clears the outcome before each attempt, so this mounts once per result.
   useEffect(() => {
@@ -62,7 +78,7 @@ export function ConnectOutcome({ outcome }: { outcome: ConnectOutcomeState }) {
         {heading}
       </h2>
       {outcome.kind === "tested" || outcome.kind === "rejected" ? (
-        <ReportOutcome report={outcome.report} stored={outcome.kind} />
+        <ReportOutcome report={outcome.report} stored={outcome.kind} partner={partner} />
       ) : outcome.kind === "conflict" ? (
         <p className={styles.summary}>
           <TriangleAlert size={18} aria-hidden="true" />

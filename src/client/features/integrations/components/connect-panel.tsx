@@ -7,6 +7,7 @@ import type { DefenderConnect } from "../../../../shared/partners/defender";
 import { useToast } from "../../../components/toaster";
 import { ApiRequestError, errorMessage } from "../../../lib/api-client";
 import { useConnectIntegration, useTestConnection } from "../api/mutations";
+import type { ConnectDraft } from "../features";
 import { ConnectForm, type ConnectFormInitialValues, type SubmitOutcome } from "./connect-form";
 import { ConnectOutcome, type ConnectOutcomeState } from "./connect-outcome";
 import styles from "./connect-panel.module.css";
@@ -34,10 +35,12 @@ function classify(error: unknown): { fieldErrors?: Record<string, string>; outco
 interface ConnectPanelProps {
   partner: PartnerCatalogEntry;
   initialValues?: ConnectFormInitialValues;
+  /** Told what the form holds (features, Tenant ID, App ID, cloud) for the setup guide. */
+  onDraftChange?: ((draft: ConnectDraft) => void) | undefined;
 }
 
 /** The connect form wired to the API: Test shows the checklist; Connect stores and opens the new connection. */
-export function ConnectPanel({ partner, initialValues }: ConnectPanelProps) {
+export function ConnectPanel({ partner, initialValues, onDraftChange }: ConnectPanelProps) {
   const [outcome, setOutcome] = useState<ConnectOutcomeState | null>(null);
   const testConnection = useTestConnection();
   const connectIntegration = useConnectIntegration();
@@ -82,8 +85,14 @@ export function ConnectPanel({ partner, initialValues }: ConnectPanelProps) {
 
   return (
     <div className={styles.panel}>
-      <ConnectForm partner={partner} initialValues={initialValues} onTest={test} onConnect={connect} />
-      {outcome ? <ConnectOutcome outcome={outcome} /> : null}
+      <ConnectForm
+        partner={partner}
+        initialValues={initialValues}
+        onTest={test}
+        onConnect={connect}
+        onDraftChange={onDraftChange}
+      />
+      {outcome ? <ConnectOutcome outcome={outcome} partner={partner} /> : null}
     </div>
   );
 }

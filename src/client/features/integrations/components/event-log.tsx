@@ -7,6 +7,7 @@ const kindLabel: Record<IntegrationEvent["kind"], string> = {
   tested: "Tested",
   updated: "Updated",
   secret_replaced: "Secret replaced",
+  secret_expiring: "Secret expiring",
   checked: "Checked",
   status_changed: "Status changed",
   disconnected: "Disconnected",

@@ -2,8 +2,9 @@ import { ArrowLeft, RefreshCw } from "lucide-react";
 import { type ReactNode, useRef } from "react";
 import { Link } from "react-router";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
-import type { Integration } from "../../../../shared/contract";
+import type { Integration, VerificationReport } from "../../../../shared/contract";
 import { verificationReportSchema } from "../../../../shared/contract";
+import type { DefenderFeatureId } from "../../../../shared/partners/defender";
 import { buttonClass } from "../../../components/button";
 import { ProgressStatus } from "../../../components/form-layout";
 import panelStyles from "../../../components/panel.module.css";
@@ -12,20 +13,30 @@ import { useToast } from "../../../components/toaster";
 import { ApiRequestError, errorMessage } from "../../../lib/api-client";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
 import { useDisconnectIntegration, useRecheckIntegration, useUpdateIntegration } from "../api/mutations";
+import { apiOrderOf } from "../features";
+import { AdminConsent } from "./admin-consent";
 import { DisconnectDialog } from "./disconnect-dialog";
+import { FeaturesSection, type SaveFeaturesResult } from "./features-section";
 import { IntegrationConfig } from "./integration-config";
 import styles from "./integration-detail.module.css";
 import { IntegrationEvents } from "./integration-events";
 import { IntegrationStatus } from "./integration-status";
 import { PermissionList } from "./permission-list";
+import { type SaveExpiryResult, SecretExpiry } from "./secret-expiry";
 import { type SaveSecretResult, SecretSection } from "./secret-section";
 import { StatusBadge, statusLabel } from "./status-badge";
 import { VerificationChecklist } from "./verification-checklist";
 
 /** The connect page, prefilled with this integration's non-secret configuration. */
 function connectAgainPath(integration: Integration): string {
-  const { baseUrl, tenantId, appId } = integration.config;
-  const query = new URLSearchParams({ baseUrl, tenantId, appId, name: integration.name });
+  const { baseUrl, tenantId, appId, features } = integration.config;
+  const query = new URLSearchParams({
+    baseUrl,
+    tenantId,
+    appId,
+    name: integration.name,
+    features: features.join(","),
+  });
   return `/integrations/connect/${integration.partner}?${query.toString()}`;
 }
 
@@ -70,6 +81,18 @@ function RestrictedActions({ disconnected, reason }: { disconnected: boolean; re
   );
 }
 
+/** A refused PATCH: the failed verification's report, the message for the field that was sent, or a message. */
+function updateFailure(
+  error: unknown,
+  field: string,
+): { ok: false; report?: VerificationReport; fieldError?: string; message?: string } {
+  if (!(error instanceof ApiRequestError)) return { ok: false, message: errorMessage(error) };
+  const report = verificationReportSchema.safeParse(error.detail);
+  if (error.code === "verification_failed" && report.success) return { ok: false, report: report.data };
+  const fieldError = error.fields?.[field];
+  return fieldError ? { ok: false, fieldError } : { ok: false, message: error.message };
+}
+
 /** One connection: status and why, configuration, secret, permissions, last verification, events, actions. */
 export function IntegrationDetail({ integration, partner, readOnlyReason }: IntegrationDetailProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -103,11 +126,41 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
       });
       return { ok: true };
     } catch (error) {
-      if (!(error instanceof ApiRequestError)) return { ok: false, message: errorMessage(error) };
-      const report = verificationReportSchema.safeParse(error.detail);
-      if (error.code === "verification_failed" && report.success) return { ok: false, report: report.data };
-      const fieldError = error.fields?.appSecret;
-      return fieldError ? { ok: false, fieldError } : { ok: false, message: error.message };
+      return updateFailure(error, "appSecret");
+    }
+  }
+
+  async function saveFeatures(features: DefenderFeatureId[]): Promise<SaveFeaturesResult> {
+    try {
+      const updated = await update.mutateAsync({ features });
+      notify({
+        tone: updated.status === "error" ? "error" : "success",
+        title: "Features saved",
+        description: `${updated.name} is ${statusLabel(updated.status).toLowerCase()}.`,
+      });
+      return { ok: true };
+    } catch (error) {
+      return updateFailure(error, "features");
+    }
+  }
+
+  async function saveExpiry(secretExpiresAt: string | null): Promise<SaveExpiryResult> {
+    try {
+      await update.mutateAsync({ secretExpiresAt });
+      notify({
+        tone: "success",
+        title: secretExpiresAt === null ? "Expiry date cleared" : "Expiry date saved",
+        description:
+          secretExpiresAt === null
+            ? "Patchbay no longer knows when the secret expires."
+            : "Patchbay warns 30 days before the secret expires.",
+      });
+      return { ok: true };
+    } catch (error) {
+      const failure = updateFailure(error, "secretExpiresAt");
+      if (failure.report)
+        return { ok: false, message: failure.report.error?.message ?? "Verification failed." };
+      return failure;
     }
   }
 
@@ -165,18 +218,43 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
       <Section id="section-status" title="Status">
         <IntegrationStatus integration={integration} />
       </Section>
+      <Section id="section-features" title="Features">
+        <FeaturesSection
+          integration={integration}
+          partner={partner}
+          onSaveFeatures={saveFeatures}
+          readOnlyReason={readOnlyReason}
+        />
+      </Section>
       <Section id="section-config" title="Configuration">
         <IntegrationConfig integration={integration} partner={partner} />
       </Section>
       <Section id="section-secret" title="App Secret">
-        <SecretSection integration={integration} onSaveSecret={saveSecret} readOnlyReason={readOnlyReason} />
+        <SecretSection
+          integration={integration}
+          partner={partner}
+          onSaveSecret={saveSecret}
+          readOnlyReason={readOnlyReason}
+        />
+        <SecretExpiry integration={integration} onSaveExpiry={saveExpiry} readOnlyReason={readOnlyReason} />
       </Section>
       <Section id="section-permissions" title="Permissions">
-        <PermissionList permissions={integration.permissions} label="Required permissions" />
+        <PermissionList
+          permissions={integration.permissions}
+          label="Required permissions"
+          apiOrder={apiOrderOf(partner)}
+        />
+        <AdminConsent
+          integration={integration}
+          partner={partner}
+          onRecheck={runRecheck}
+          recheckPending={recheck.isPending}
+          readOnlyReason={readOnlyReason}
+        />
       </Section>
       <Section id="section-verification" title="Last verification">
         {integration.lastReport ? (
-          <VerificationChecklist report={integration.lastReport} />
+          <VerificationChecklist report={integration.lastReport} partner={partner} />
         ) : (
           <p className={styles.muted}>No verification recorded.</p>
         )}

@@ -4,7 +4,7 @@ import { createMemoryRouter, RouterProvider } from "react-router";
 import { describe, expect, it, vi } from "vitest";
 import type { Integration } from "../../../../shared/contract";
 import { partnerCatalog } from "../../../../shared/partners/registry";
-import { makeIntegration } from "../integration-fixtures";
+import { erasedSecret, makeIntegration } from "../integration-fixtures";
 import { PartnerCard } from "./partner-card";
 
 function renderCard(
@@ -67,7 +67,7 @@ describe("PartnerCard", () => {
       makeIntegration({
         status: "disconnected",
         disconnectedAt: "2025-11-22T10:00:00.000Z",
-        secret: { configured: false, fingerprint: null, updatedAt: null },
+        secret: erasedSecret,
       }),
     ]);
     expect(screen.queryByRole("button", { name: /Disconnect/ })).not.toBeInTheDocument();
@@ -95,5 +95,38 @@ describe("PartnerCard", () => {
       "href",
       "/integrations/6f1c2b1e-2f7d-4c59-9b1a-0c7e5d1e9a10",
     );
+  });
+
+  describe("secret expiry", () => {
+    const DAY_MS = 24 * 3600 * 1000;
+    const withExpiry = (expiresAt: string | null) =>
+      makeIntegration({
+        secret: { ...makeIntegration().secret, expiresAt, expirySource: expiresAt ? "graph" : null },
+      });
+    const note = () => within(screen.getByRole("list", { name: /connections$/ })).getByText(/^Secret expire/);
+
+    it("says in how many days the secret expires, quietly while it is far off", () => {
+      renderCard([withExpiry(new Date(Date.now() + 90 * DAY_MS - 60_000).toISOString())]);
+      expect(note()).toHaveTextContent("Secret expires in 90 days");
+      expect(note().parentElement).not.toHaveClass(/expirySoon|expired/);
+    });
+
+    it("turns amber within 30 days", () => {
+      renderCard([withExpiry(new Date(Date.now() + 12 * DAY_MS - 60_000).toISOString())]);
+      expect(note()).toHaveTextContent("Secret expires in 12 days");
+      expect(note().parentElement).toHaveClass(/expirySoon/);
+      expect(note().parentElement?.querySelector("svg")).toBeInTheDocument();
+    });
+
+    it("turns red once expired", () => {
+      renderCard([withExpiry(new Date(Date.now() - 2 * DAY_MS - 60_000).toISOString())]);
+      expect(note()).toHaveTextContent("Secret expired 2 days ago");
+      expect(note().parentElement).toHaveClass(/expired/);
+    });
+
+    it("says nothing when the expiry is unknown", () => {
+      renderCard([withExpiry(null)]);
+      expect(screen.queryByText(/^Secret expire/)).not.toBeInTheDocument();
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Plug } from "lucide-react";
+import { CalendarCheck, CircleX, type LucideIcon, Plug, TriangleAlert } from "lucide-react";
 import { type RefObject, useRef } from "react";
 import { Link } from "react-router";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
@@ -7,6 +7,8 @@ import { buttonClass } from "../../../components/button";
 import panelStyles from "../../../components/panel.module.css";
 import { ReadOnlyNotice } from "../../../components/read-only-notice";
 import { Timestamp } from "../../../components/timestamp";
+import { useNow } from "../../../lib/use-now";
+import { dayCount, type ExpiryUrgency, expiryInfo } from "../expiry";
 import { DisconnectDialog } from "./disconnect-dialog";
 import styles from "./partner-card.module.css";
 import { StatusBadge } from "./status-badge";
@@ -18,6 +20,30 @@ interface PartnerCardProps {
   onDisconnect: (integration: Integration) => Promise<void>;
   /** Why the user cannot connect or disconnect (a viewer); undefined when they can. */
   readOnlyReason?: string | undefined;
+}
+
+const expiryLook: Record<ExpiryUrgency, { Icon: LucideIcon; className: string | undefined }> = {
+  ok: { Icon: CalendarCheck, className: styles.expiryOk },
+  soon: { Icon: TriangleAlert, className: styles.expirySoon },
+  expired: { Icon: CircleX, className: styles.expired },
+};
+
+/** "Secret expires in 12 days" (amber from 30 days, red once expired), with icon and colour. */
+function SecretExpiryNote({ expiresAt }: { expiresAt: string }) {
+  const now = useNow();
+  const info = expiryInfo(expiresAt, now);
+  const { Icon, className } = expiryLook[info.urgency];
+  const words = info.expired
+    ? info.days === 0
+      ? "Secret expired today"
+      : `Secret expired ${dayCount(info.days)} ago`
+    : `Secret expires in ${dayCount(info.days)}`;
+  return (
+    <p className={`${styles.expiry} ${className ?? ""}`}>
+      <Icon size={14} aria-hidden="true" focusable="false" />
+      <span>{words}</span>
+    </p>
+  );
 }
 
 function ConnectionRow({
@@ -43,6 +69,7 @@ function ConnectionRow({
           Tenant <code>{integration.config.tenantId}</code> · Last checked{" "}
           <Timestamp value={integration.lastCheckedAt} />
         </p>
+        {integration.secret.expiresAt ? <SecretExpiryNote expiresAt={integration.secret.expiresAt} /> : null}
       </div>
       <div className={styles.actions}>
         <Link

@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { VerificationReport } from "../../../../shared/contract";
-import { makeIntegration } from "../integration-fixtures";
+import { erasedSecret, makeIntegration } from "../integration-fixtures";
 import { type SaveSecretResult, SecretSection } from "./secret-section";
 
 const NEW_SECRET = "xyz8Q~anotherFakeSecretValue.0987654321";
@@ -23,8 +23,9 @@ const failedReport: VerificationReport = {
       durationMs: 300,
     },
   ],
-  permissions: { required: [], granted: [], missing: [] },
+  permissions: { required: [], granted: [], missing: [], unused: [] },
   warnings: [],
+  features: [],
 };
 
 describe("SecretSection", () => {
@@ -87,7 +88,7 @@ describe("SecretSection", () => {
       <SecretSection
         integration={makeIntegration({
           status: "disconnected",
-          secret: { configured: false, fingerprint: null, updatedAt: null },
+          secret: erasedSecret,
           disconnectedAt: "2025-11-22T10:00:00.000Z",
         })}
         onSaveSecret={vi.fn()}

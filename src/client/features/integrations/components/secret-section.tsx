@@ -1,5 +1,6 @@
 import { KeyRound } from "lucide-react";
 import { useState } from "react";
+import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { Integration, VerificationReport } from "../../../../shared/contract";
 import { buttonClass } from "../../../components/button";
 import { ReadOnlyNotice } from "../../../components/read-only-notice";
@@ -14,6 +15,8 @@ export type SaveSecretResult =
 
 interface SecretSectionProps {
   integration: Integration;
+  /** For the features' labels in a failed verification's checklist. */
+  partner?: PartnerCatalogEntry | undefined;
   /** PATCHes only the new secret; the server stores it only if verification with it passes. */
   onSaveSecret: (appSecret: string) => Promise<SaveSecretResult>;
   /** Why the user cannot replace the secret (a viewer); undefined when they can. */
@@ -28,7 +31,7 @@ function describeSecret(secret: Integration["secret"]): string {
 }
 
 /** "Configured · fingerprint · date", and Replace, which verifies a new secret before swapping it in. */
-export function SecretSection({ integration, onSaveSecret, readOnlyReason }: SecretSectionProps) {
+export function SecretSection({ integration, partner, onSaveSecret, readOnlyReason }: SecretSectionProps) {
   const [replacing, setReplacing] = useState(false);
   const [failure, setFailure] = useState<{
     report?: VerificationReport | undefined;
@@ -62,11 +65,6 @@ export function SecretSection({ integration, onSaveSecret, readOnlyReason }: Sec
           <span className={styles.hint}>(fingerprint, to compare with your records; not the secret)</span>
         ) : null}
       </p>
-      {secret.expiresAt ? (
-        <p>
-          Expires <time dateTime={secret.expiresAt}>{formatDate(secret.expiresAt)}</time>
-        </p>
-      ) : null}
       {canReplace && readOnlyReason !== undefined ? (
         <div className={styles.restricted}>
           <button type="button" className={buttonClass()} disabled aria-describedby="replace-restricted">
@@ -93,7 +91,7 @@ export function SecretSection({ integration, onSaveSecret, readOnlyReason }: Sec
       {failure?.report ? (
         <div className={styles.report}>
           <p className={styles.error}>The new secret failed verification. Nothing was changed.</p>
-          <VerificationChecklist report={failure.report} />
+          <VerificationChecklist report={failure.report} partner={partner} />
         </div>
       ) : null}
     </div>

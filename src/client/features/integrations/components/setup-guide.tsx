@@ -1,7 +1,16 @@
-import { ExternalLink, Info } from "lucide-react";
+import { Info } from "lucide-react";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import { CopyButton } from "../../../components/copy-button";
-import { VisuallyHidden } from "../../../components/visually-hidden";
+import { NewTabLink } from "../../../components/new-tab-link";
+import {
+  type ConnectDraft,
+  consentLink,
+  featureLabel,
+  groupByApi,
+  type NeededPermission,
+  permissionsForFeatures,
+  portalTabOf,
+} from "../features";
 import styles from "./setup-guide.module.css";
 
 /** Each distinct Entra admin center, with the clouds it serves. */
@@ -13,18 +22,86 @@ function entraPortals(partner: PartnerCatalogEntry): Array<{ url: string; clouds
   return [...portals].map(([url, clouds]) => ({ url, clouds: clouds.join(", ") }));
 }
 
-function NewTabLink({ href, children }: { href: string; children: string }) {
+type GuideEntry = PartnerCatalogEntry["permissionGuide"][number];
+
+/** Why a permission the seed guides ask for is not needed for the chosen features. */
+function reasonNotNeeded(partner: PartnerCatalogEntry, entry: GuideEntry, chosen: readonly string[]): string {
+  if (entry.feature === null || chosen.includes(entry.feature)) return entry.note;
+  const feature = partner.features.find((f) => f.id === entry.feature);
+  const own = feature?.permissions.some((p) => p.name === entry.name) ?? false;
+  const notChosen = `Only for ${featureLabel(partner, entry.feature)}, which is not chosen.`;
+  return own ? notChosen : `${notChosen} ${entry.note}`;
+}
+
+/** The seed guides' permissions that the chosen features do not need, each once, with the reason. */
+function notNeeded(
+  partner: PartnerCatalogEntry,
+  needed: readonly NeededPermission[],
+  chosen: readonly string[],
+) {
+  const seen = new Set(needed.map((p) => `${p.api}|${p.name}`));
+  const out: Array<GuideEntry & { reason: string }> = [];
+  for (const entry of partner.permissionGuide) {
+    const key = `${entry.api}|${entry.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ...entry, reason: reasonNotNeeded(partner, entry, chosen) });
+  }
+  return out;
+}
+
+function PermissionsToAdd({ partner, needed }: { partner: PartnerCatalogEntry; needed: NeededPermission[] }) {
+  if (needed.length === 0) {
+    return <p className={styles.muted}>Choose at least one feature to see the permissions it needs.</p>;
+  }
+  const groups = groupByApi(
+    needed,
+    partner.apis.map((api) => api.portalName),
+  );
   return (
-    <a href={href} target="_blank" rel="noreferrer" className={styles.link}>
-      {children}
-      <ExternalLink size={12} aria-hidden="true" />
-      <VisuallyHidden> (opens in a new tab)</VisuallyHidden>
-    </a>
+    <ul className={styles.apis} aria-label="Permissions to add">
+      {groups.map((group) => (
+        <li key={group.api} className={styles.api}>
+          <div className={styles.path}>
+            <p>
+              {portalTabOf(partner, group.api)} → <code>{group.api}</code> → Application permissions
+            </p>
+            <CopyButton value={group.api} label={group.api} />
+          </div>
+          <ul className={styles.permissions} aria-label={`${group.api} application permissions`}>
+            {group.permissions.map((permission) => (
+              <li key={permission.name} className={styles.permission}>
+                <div>
+                  <code>{permission.name}</code>
+                  <p className={styles.muted}>For {permission.neededBy.join(", ")}</p>
+                </div>
+                <CopyButton value={permission.name} label={permission.name} />
+              </li>
+            ))}
+          </ul>
+        </li>
+      ))}
+    </ul>
   );
 }
 
-/** The app-registration steps, the permissions to add (with copy buttons) and Microsoft's docs. */
-export function SetupGuide({ partner }: { partner: PartnerCatalogEntry }) {
+interface SetupGuideProps {
+  partner: PartnerCatalogEntry;
+  /** What the connect form holds now; without it, the partner's default features and no consent link. */
+  draft?: ConnectDraft | undefined;
+}
+
+/**
+ * The app-registration steps; the permissions the chosen features need, grouped by API as the Entra portal lists
+ * them (with copy buttons); the admin-consent link once Tenant ID and App ID are GUIDs; the permissions the seed
+ * guides ask for that Patchbay does not need; and Microsoft's docs.
+ */
+export function SetupGuide({ partner, draft }: SetupGuideProps) {
+  const chosen = draft?.features ?? partner.defaultFeatures;
+  const needed = permissionsForFeatures(partner, chosen);
+  const extra = notNeeded(partner, needed, chosen);
+  const consent = draft ? consentLink(partner, draft.cloud, draft.tenantId, draft.appId) : undefined;
+
   return (
     <aside className={styles.guide} aria-label="Setup guide">
       <h2>Setup guide</h2>
@@ -36,34 +113,55 @@ export function SetupGuide({ partner }: { partner: PartnerCatalogEntry }) {
 
       <section className={styles.section}>
         <h3>Permissions to add</h3>
-        <p>
-          API: <code>{partner.permissionResource}</code>{" "}
-          <CopyButton value={partner.permissionResource} label={partner.permissionResource} />
-          <br />
-          Type: Application permissions
+        <p className={styles.muted}>
+          For the features you chose, in the app registration: API permissions → Add a permission.
         </p>
-        <ul className={styles.permissions}>
-          {partner.features.map(({ id, label, permission }) => (
-            <li key={id} className={styles.permission}>
-              <div>
-                <code>{permission.name}</code>
-                <p className={styles.muted}>
-                  {label}: {permission.description}
-                </p>
-              </div>
-              <CopyButton value={permission.name} label={permission.name} />
-            </li>
-          ))}
-        </ul>
+        <PermissionsToAdd partner={partner} needed={needed} />
       </section>
 
-      <p className={styles.consent}>
-        <Info size={16} aria-hidden="true" />
-        <span>
-          After adding the permissions, choose <strong>Grant admin consent</strong>. Without consent the token
-          carries no permissions and every Defender call is refused.
-        </span>
-      </p>
+      <section className={styles.section}>
+        <h3>Admin consent</h3>
+        <p className={styles.consent}>
+          <Info size={16} aria-hidden="true" />
+          <span>
+            After adding the permissions, choose <strong>Grant admin consent</strong>. Without consent the
+            token carries no permissions and every call is refused.
+          </span>
+        </p>
+        {consent ? (
+          <div className={styles.consentLink}>
+            <NewTabLink href={consent.url} strong>
+              Grant admin consent
+            </NewTabLink>
+            <p className={styles.muted}>
+              Opens {consent.host} ({consent.cloudLabel}) for this tenant and app. It grants exactly the
+              permissions the app registration lists, nothing more, so add them first. Sign in as an
+              administrator who can grant tenant-wide consent.
+            </p>
+          </div>
+        ) : (
+          <p className={styles.muted}>Enter Tenant ID and App ID to get a direct admin-consent link here.</p>
+        )}
+      </section>
+
+      {extra.length > 0 ? (
+        <details className={styles.notNeeded}>
+          <summary>Permissions the seed guides ask for that Patchbay does not need ({extra.length})</summary>
+          <ul className={styles.notNeededList} aria-label="Permissions Patchbay does not need">
+            {extra.map((entry) => (
+              <li key={`${entry.api}|${entry.name}`}>
+                <p>
+                  <code>{entry.name}</code>{" "}
+                  <span className={styles.muted}>
+                    · {entry.api} · {entry.kind === "delegated" ? "Delegated" : "Application"}
+                  </span>
+                </p>
+                <p className={styles.muted}>{entry.reason}</p>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
 
       <section className={styles.section}>
         <h3>Microsoft documentation</h3>

@@ -2,7 +2,11 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { VerificationReport } from "../../../../shared/contract";
+import { partnerCatalog } from "../../../../shared/partners/registry";
+import { defenderPermission, graphPermission } from "../integration-fixtures";
 import { VerificationChecklist } from "./verification-checklist";
+
+const DAY_MS = 24 * 3600 * 1000;
 
 const report: VerificationReport = {
   ok: false,
@@ -26,8 +30,14 @@ const report: VerificationReport = {
     { id: "permissions", label: "Permissions", status: "skipped", message: "Needs a token.", durationMs: 0 },
     { id: "api", label: "Defender API", status: "skipped", message: "Needs a token.", durationMs: 0 },
   ],
-  permissions: { required: ["Machine.Read.All", "Alert.Read.All"], granted: [], missing: [] },
+  permissions: {
+    required: [defenderPermission("Machine.Read.All"), defenderPermission("Alert.Read.All")],
+    granted: [],
+    missing: [],
+    unused: [],
+  },
   warnings: [],
+  features: [],
 };
 
 describe("VerificationChecklist", () => {
@@ -67,14 +77,16 @@ describe("VerificationChecklist", () => {
           ...report,
           status: "degraded",
           permissions: {
-            required: ["Machine.Read.All", "Alert.Read.All"],
-            granted: ["Machine.Read.All"],
-            missing: ["Alert.Read.All"],
+            required: [defenderPermission("Machine.Read.All"), defenderPermission("Alert.Read.All")],
+            granted: [defenderPermission("Machine.Read.All")],
+            missing: [defenderPermission("Alert.Read.All")],
+            unused: [],
           },
         }}
       />,
     );
-    const [machines, alerts] = within(permissions()).getAllByRole("listitem");
+    const defender = within(permissions()).getByRole("list", { name: "WindowsDefenderATP permissions" });
+    const [machines, alerts] = within(defender).getAllByRole("listitem");
     expect(machines).toHaveTextContent(/Machine\.Read\.All\s*Granted/);
     expect(alerts).toHaveTextContent(/Alert\.Read\.All\s*Missing/);
   });
@@ -88,5 +100,110 @@ describe("VerificationChecklist", () => {
     expect(
       within(screen.getByRole("list", { name: "Warnings" })).getByText(/same as Tenant ID/),
     ).toBeInTheDocument();
+  });
+
+  it("groups permissions by API, and lists the ones granted but unused apart", () => {
+    const [partner] = partnerCatalog();
+    render(
+      <VerificationChecklist
+        partner={partner}
+        report={{
+          ...report,
+          ok: true,
+          status: "connected",
+          permissions: {
+            required: [graphPermission("Application.Read.All"), defenderPermission("Alert.Read.All")],
+            granted: [graphPermission("Application.Read.All"), defenderPermission("Alert.Read.All")],
+            missing: [],
+            unused: [defenderPermission("Machine.Isolate")],
+          },
+        }}
+      />,
+    );
+    const required = screen.getByRole("list", { name: "Permissions found in the token" });
+    const groups = within(required).getAllByRole("list");
+    // The catalog's order of APIs: WindowsDefenderATP before Microsoft Graph, whatever order the report used.
+    expect(groups.map((group) => group.getAttribute("aria-label"))).toEqual([
+      "WindowsDefenderATP permissions",
+      "Microsoft Graph permissions",
+    ]);
+    expect(within(groups[1] as HTMLElement).getByRole("listitem")).toHaveTextContent(
+      /Application\.Read\.All\s*Granted/,
+    );
+    expect(required).not.toHaveTextContent("Machine.Isolate");
+
+    const unused = screen.getByRole("list", { name: "Granted but unused" });
+    const unusedDefender = within(unused).getByRole("list", { name: "WindowsDefenderATP permissions" });
+    expect(within(unusedDefender).getByRole("listitem")).toHaveTextContent(/Machine\.Isolate\s*Unused/);
+    expect(screen.getByText(/remove them .* to limit what this secret can do/)).toBeInTheDocument();
+  });
+
+  it("shows each feature's result with its label, status word, message and missing permissions", () => {
+    const [partner] = partnerCatalog();
+    render(
+      <VerificationChecklist
+        partner={partner}
+        report={{
+          ...report,
+          features: [
+            {
+              id: "alerts",
+              api: "WindowsDefenderATP",
+              status: "working",
+              missing: [],
+              message: "Read one alert.",
+            },
+            {
+              id: "incidents",
+              api: "Microsoft Threat Protection",
+              status: "permission_missing",
+              missing: ["Incident.Read.All"],
+              code: "permission_missing",
+              message: "The app lacks Incident.Read.All.",
+            },
+            {
+              id: "intune",
+              api: "Microsoft Graph",
+              status: "not_licensed",
+              missing: [],
+              message: "The tenant has no Microsoft Intune licence.",
+            },
+            {
+              id: "exposure",
+              api: "WindowsDefenderATP",
+              status: "failed",
+              missing: [],
+              message: "Timed out.",
+            },
+          ],
+        }}
+      />,
+    );
+    const results = within(screen.getByRole("list", { name: "Feature results" })).getAllByRole("listitem");
+    expect(results).toHaveLength(4);
+    expect(results[0]).toHaveTextContent(/Alerts\s*Working/);
+    expect(results[1]).toHaveTextContent(/Incidents\s*Permission missing/);
+    expect(results[1]).toHaveTextContent(/Missing: Incident\.Read\.All/);
+    expect(results[2]).toHaveTextContent(/Intune devices and configuration\s*Not licensed/);
+    expect(results[3]).toHaveTextContent(/Exposure score\s*Failed/);
+    expect(results[3]).toHaveTextContent("Timed out.");
+  });
+
+  it("shows what verification learnt of the secret's expiry", () => {
+    const expiresAt = new Date(Date.now() + 208 * DAY_MS - 60_000).toISOString();
+    render(
+      <VerificationChecklist
+        report={{
+          ...report,
+          secretExpiry: {
+            expiresAt,
+            match: "ambiguous",
+            message: "Two secrets start with the same characters; the earlier expiry is shown.",
+          },
+        }}
+      />,
+    );
+    expect(screen.getByText(/Expires on/)).toHaveTextContent(/\(in 208 days\)/);
+    expect(screen.getByText(/Two secrets start with the same characters/)).toBeInTheDocument();
   });
 });

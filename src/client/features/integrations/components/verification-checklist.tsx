@@ -1,6 +1,10 @@
 import { CircleCheck, CircleMinus, CircleX } from "lucide-react";
+import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { VerificationReport, VerificationStep } from "../../../../shared/contract";
+import { apiOrderOf } from "../features";
+import { FeatureResults } from "./feature-results";
 import { PermissionList } from "./permission-list";
+import { ExpiryStatement } from "./secret-expiry";
 import { SupportDetails } from "./support-details";
 import styles from "./verification-checklist.module.css";
 
@@ -33,8 +37,17 @@ function Step({ step }: { step: VerificationStep }) {
   );
 }
 
-/** The named steps of a verification, each OK / Failed / Skipped, and the permissions it found. */
-export function VerificationChecklist({ report }: { report: VerificationReport }) {
+interface VerificationChecklistProps {
+  report: VerificationReport;
+  /** For the features' labels and the order of APIs; without it, feature ids are shown. */
+  partner?: PartnerCatalogEntry | undefined;
+}
+
+/**
+ * The named steps of a verification, each OK / Failed / Skipped; how each feature fared; the permissions it found;
+ * and what it learnt of the secret's expiry.
+ */
+export function VerificationChecklist({ report, partner }: VerificationChecklistProps) {
   return (
     <div className={styles.checklist}>
       <ol className={styles.steps} aria-label="Verification steps">
@@ -49,10 +62,29 @@ export function VerificationChecklist({ report }: { report: VerificationReport }
           ))}
         </ul>
       ) : null}
-      {report.permissions.required.length > 0 ? (
-        <div className={styles.permissions}>
+      {report.features.length > 0 ? (
+        <div className={styles.section}>
+          <p className={styles.label}>Features</p>
+          <FeatureResults results={report.features} partner={partner} label="Feature results" />
+        </div>
+      ) : null}
+      {report.permissions.required.length > 0 || report.permissions.unused.length > 0 ? (
+        <div className={styles.section}>
           <p className={styles.label}>Permissions</p>
-          <PermissionList permissions={report.permissions} label="Permissions found in the token" />
+          <PermissionList
+            permissions={report.permissions}
+            label="Permissions found in the token"
+            apiOrder={apiOrderOf(partner)}
+          />
+        </div>
+      ) : null}
+      {report.secretExpiry ? (
+        <div className={styles.section}>
+          <p className={styles.label}>Secret expiry</p>
+          <p>
+            <ExpiryStatement expiresAt={report.secretExpiry.expiresAt} />
+          </p>
+          <p>{report.secretExpiry.message}</p>
         </div>
       ) : null}
     </div>
