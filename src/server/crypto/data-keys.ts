@@ -82,7 +82,10 @@ export function fileDataKeyStore(dataDir: string): DataKeyStore {
         } finally {
           await handle.close();
         }
-        await unlink(path(id));
+        // The sweep may destroy the same orphan at the same moment: gone is gone.
+        await unlink(path(id)).catch((error: unknown) => {
+          if (!isNotFound(error)) throw error;
+        });
       }
       if (ids.length > 0) await sync(dir).catch(() => undefined);
     },

@@ -29,10 +29,17 @@ export function safeErrorSerializer(error: Error): SerializedError {
       cause: databaseCause(error.cause),
     };
   }
-  const serialized = stdSerializers.err(error);
-  if (error.cause instanceof DrizzleQueryError)
-    return { ...serialized, cause: safeErrorSerializer(error.cause) };
-  return serialized;
+  if (error.cause instanceof Error) {
+    // pino's serializer folds the causes' messages and stacks into the outer ones: a query error anywhere below
+    // would bring its parameters along. Serialise the chain ourselves instead.
+    return {
+      type: error.name,
+      message: error.message,
+      stack: error.stack ?? error.message,
+      cause: safeErrorSerializer(error.cause),
+    };
+  }
+  return stdSerializers.err(error);
 }
 
 function databaseCause(cause: unknown): Record<string, unknown> | undefined {

@@ -13,6 +13,8 @@ export const MAX_UPSTREAM_TEXT = 2_000;
 /** Bounds on structured upstream data: nesting, entries per object or array. */
 const MAX_DEPTH = 8;
 const MAX_ENTRIES = 100;
+/** Lists are longer: an over-privileged app's unused roles, a report's steps and features. */
+const MAX_ARRAY_ENTRIES = 1_000;
 
 // C0 and C1 controls except tab and line feed, and the bidi overrides, embeddings, isolates and marks.
 const UNSAFE_CHARACTERS =
@@ -40,8 +42,8 @@ export function cleanUpstream(value: unknown, depth = 0): unknown {
   }
   if (depth >= MAX_DEPTH) return "[nested too deep]";
   if (Array.isArray(value)) {
-    const kept = value.slice(0, MAX_ENTRIES).map((item) => cleanUpstream(item, depth + 1));
-    return value.length > MAX_ENTRIES ? [...kept, `[${value.length - MAX_ENTRIES} more dropped]`] : kept;
+    // Cut, without appending a marker: a list keeps its element type, so what reads it still parses.
+    return value.slice(0, MAX_ARRAY_ENTRIES).map((item) => cleanUpstream(item, depth + 1));
   }
   if (value instanceof Date) return value;
   const entries = Object.entries(value);

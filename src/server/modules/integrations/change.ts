@@ -7,6 +7,7 @@ import {
   expiryAfter,
   expiryOf,
   expiryWarningDue,
+  expiryWarningRecords,
   type IntegrationDeps,
   judgeExpiry,
   reportPatch,
@@ -113,6 +114,11 @@ export function changeActions(deps: IntegrationDeps) {
           detail: { before, after, ...source(actor) },
         });
         audit.push({ action: "integration.update", actor, target, message, changes: { before, after } });
+      }
+      if (warning !== null && expiry.expiresAt !== null) {
+        const records = expiryWarningRecords(row, expiry.expiresAt, warning, actor);
+        events.push(records.event);
+        audit.push(records.audit);
       }
       const secretPatch: IntegrationPatch = {};
       const sealed = patch.secret === undefined ? null : await vault.seal(patch.secret, row.id);

@@ -105,8 +105,9 @@ export function connectActions(deps: IntegrationDeps) {
         report.status === "connected"
           ? "Connected and verified."
           : `Connected with warnings: ${report.error?.message ?? "needs attention"}`;
+      let inserted: IntegrationRow;
       try {
-        const inserted = await repo.insert(
+        inserted = await repo.insert(
           row,
           {
             kind: "connected",
@@ -135,7 +136,6 @@ export function connectActions(deps: IntegrationDeps) {
               : []),
           ],
         );
-        return toIntegration(inserted);
       } catch (error) {
         // Nothing refers to the new secret's key: destroy it now rather than leave it to the sweep.
         await vault.shred(sealed.dataKeyId);
@@ -143,6 +143,14 @@ export function connectActions(deps: IntegrationDeps) {
         const winner = await repo.findActive(adapter.id, identityKey);
         throw winner ? await refuseAsConflict(winner) : error;
       }
+      if (warning !== null && expiry.expiresAt !== null) {
+        await repo.addEvent(
+          inserted.id,
+          expiryWarningRecords(row, expiry.expiresAt, warning, actor).event,
+          [],
+        );
+      }
+      return toIntegration(inserted);
     },
   };
 }

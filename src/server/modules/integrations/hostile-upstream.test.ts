@@ -120,7 +120,32 @@ describe("cleanUpstreamText and cleanUpstream", () => {
   it("clean keys and values at any depth, and bound the size of what they keep", () => {
     const cleaned = cleanUpstream({ "k\u0000": ["v\u0000", { deep: "\u202eflip" }], n: Number.NaN });
     expect(cleaned).toEqual({ k: ["v", { deep: "flip" }], n: null });
-    const wide = cleanUpstream(Array.from({ length: 150 }, (_, i) => i));
-    expect(Array.isArray(wide) && wide.length).toBe(101);
+    const wide = cleanUpstream(Array.from({ length: 1_500 }, (_, i) => i));
+    expect(Array.isArray(wide) && wide.length).toBe(1_000);
+  });
+});
+
+describe("the log, again", () => {
+  it("never prints a query's parameters through the cause of another error either", async () => {
+    const database = await openDatabase({ dataDir: "memory://" });
+    const canary = "caused-by-canary-77a1";
+    let failure: unknown;
+    try {
+      await database.db.execute(sql`select ${canary}::jsonb`);
+    } catch (error) {
+      failure = new Error("saving the report failed", { cause: error });
+    } finally {
+      await database.close();
+    }
+    t.app.log.error({ err: failure }, "a wrapped query failed");
+    expect(t.logs.find((l) => l.includes("a wrapped query failed"))).toContain("parameters withheld");
+    expect(t.logs.join("\n")).not.toContain(canary);
+  });
+
+  it("keeps long lists parseable: they are cut, never given a foreign element", () => {
+    const cleaned = cleanUpstream(
+      Array.from({ length: 1_500 }, (_, i) => ({ name: `Role.${i}`, api: "Graph" })),
+    );
+    expect(Array.isArray(cleaned) && cleaned.every((x) => typeof x === "object")).toBe(true);
   });
 });

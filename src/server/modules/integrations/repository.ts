@@ -34,10 +34,25 @@ export function createIntegrationRepository(db: Database) {
     message: cleanUpstreamText(event.message, 4_000),
     detail: cleanUpstreamValues(event.detail),
   });
+  const cleanRef = (ref: { name: string; api: string }) => ({
+    name: cleanUpstreamText(ref.name, 200),
+    api: cleanUpstreamText(ref.api, 200),
+  });
   const storable = <P extends IntegrationPatch>(patch: P): P => ({
     ...patch,
     ...("lastError" in patch ? { lastError: cleanUpstream(patch.lastError) } : {}),
     ...("lastReport" in patch ? { lastReport: cleanUpstream(patch.lastReport) } : {}),
+    // Role names come from the token's claims: upstream text too.
+    ...(patch.permissions
+      ? {
+          permissions: {
+            required: patch.permissions.required.map(cleanRef),
+            granted: patch.permissions.granted.map(cleanRef),
+            missing: patch.permissions.missing.map(cleanRef),
+            unused: patch.permissions.unused.map(cleanRef),
+          },
+        }
+      : {}),
   });
 
   return {

@@ -188,11 +188,25 @@ describe("secret expiry on a connection", () => {
       expect(typed.secret.expiresAt?.slice(0, 10)).toBe(soon);
       expect(typed.status).toBe("degraded");
       expect(typed.error?.code).toBe("secret_expiring");
+      // The warning due (14 days or less) is recorded once, by the change that made it due.
+      const warnings = async () =>
+        auditPageSchema.parse(
+          (
+            await t.inject({
+              method: "GET",
+              url: `/api/audit?integrationId=${integration.id}&action=integration.secret_expiring`,
+            })
+          ).json(),
+        ).events;
+      expect((await warnings()).map((e) => e.message)).toEqual([
+        expect.stringContaining("14 days or less left"),
+      ]);
       // A re-check keeps what the admin typed (Graph is not enabled to say otherwise).
       const checked = integrationSchema.parse(
         (await t.inject({ method: "POST", url: `/api/integrations/${integration.id}/check` })).json(),
       );
       expect(checked.secret.expirySource).toBe("admin");
+      expect(await warnings()).toHaveLength(1);
 
       const past = await t.inject({
         method: "PATCH",

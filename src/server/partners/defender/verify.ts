@@ -25,7 +25,7 @@ import type { TransportError } from "../../lib/outbound-http";
 import { type CallOutcome, callMicrosoftApi } from "../microsoft/api-call";
 import { microsoftResources } from "../microsoft/resources";
 import { matchSecretExpiry, secretHint } from "../microsoft/secret-expiry";
-import { type FailureContext, failure } from "./failures";
+import { type FailureContext, failure, transientCodes } from "./failures";
 import { acquireDefenderToken, decodeTokenClaims } from "./token";
 
 /**
@@ -198,9 +198,12 @@ export async function verifyDefenderConnection(
     steps.push({ id, label: labels[id], status: "skipped", message, durationMs: 0 });
   const noteError = (error: IntegrationError) => {
     // The failure that decides the status is the one shown: a broken token outranks a missing permission.
+    // A passing problem (throttling, a 5xx, a timeout) does not hide a missing permission: that one needs a person.
     if (
       firstError === undefined ||
-      (firstError.code === "permission_missing" && error.code !== "permission_missing")
+      (firstError.code === "permission_missing" &&
+        error.code !== "permission_missing" &&
+        !transientCodes.has(error.code))
     ) {
       firstError = error;
     }

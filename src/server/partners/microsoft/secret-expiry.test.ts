@@ -80,4 +80,27 @@ describe("matchSecretExpiry", () => {
     expect(matchSecretExpiry(app, "abc", now)).toEqual({ kind: "none", earliestFuture: null });
     expect(matchSecretExpiry("not an object", "abc", now)).toEqual({ kind: "unreadable" });
   });
+
+  it("prefers a live credential over an expired one that shares the hint (Entra keeps expired ones listed)", () => {
+    const app = {
+      passwordCredentials: [
+        credential("abc", "2025-01-01T00:00:00Z"),
+        credential("abc", "2028-06-30T00:00:00Z"),
+      ],
+    };
+    expect(matchSecretExpiry(app, "abc", now)).toMatchObject({
+      kind: "unique",
+      credential: { endsAt: "2028-06-30T00:00:00.000Z" },
+    });
+  });
+
+  it("ignores end dates no person could mean (a broken upstream)", () => {
+    const app = {
+      passwordCredentials: [
+        credential("abc", "+010000-01-01T00:00:00Z"),
+        credential("abc", "0001-01-01T00:00:00Z"),
+      ],
+    };
+    expect(matchSecretExpiry(app, "abc", now)).toEqual({ kind: "none", earliestFuture: null });
+  });
 });

@@ -41,7 +41,8 @@ function ends(entries: readonly z.infer<typeof passwordCredentialSchema>[]): Cre
   return entries
     .flatMap((c) => {
       const endsAt = c.endDateTime ? Date.parse(c.endDateTime) : Number.NaN;
-      return Number.isFinite(endsAt)
+      // Only dates a person could mean: outside 1970–9999 is a broken upstream, not an expiry.
+      return Number.isFinite(endsAt) && endsAt >= 0 && endsAt < Date.UTC(10000, 0, 1)
         ? [
             {
               endsAt: new Date(endsAt).toISOString(),
@@ -61,10 +62,14 @@ export function matchSecretExpiry(application: unknown, hint: string, now = new 
     const credential = passwordCredentialSchema.safeParse(entry);
     return credential.success ? [credential.data] : [];
   });
-  const matching = ends(credentials.filter((c) => c.hint === hint));
+  const all = ends(credentials.filter((c) => c.hint === hint));
+  // Entra keeps expired secrets listed until someone deletes them: one of those sharing the hint is not the secret
+  // that just signed in, so future ends come first and expired ones count only when nothing else matches.
+  const future = all.filter((c) => Date.parse(c.endsAt) > now.getTime());
+  const matching = future.length > 0 ? future : all;
   const [first] = matching;
   if (first && matching.length === 1) return { kind: "unique", credential: first };
   if (first) return { kind: "ambiguous", credential: first, candidates: matching.length };
-  const future = ends(credentials).filter((c) => Date.parse(c.endsAt) > now.getTime());
-  return { kind: "none", earliestFuture: future[0] ?? null };
+  const anyFuture = ends(credentials).filter((c) => Date.parse(c.endsAt) > now.getTime());
+  return { kind: "none", earliestFuture: anyFuture[0] ?? null };
 }
