@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { isIPv6 } from "node:net";
 import { and, eq, isNull, like, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Role, User } from "../../../shared/auth";
@@ -64,12 +65,39 @@ export async function userByEmail(db: Database, email: string) {
   return row;
 }
 
+/**
+ * The "address" the sign-in throttle and the known-address allowance reason about: an IPv4 address as it is (an
+ * IPv4-mapped IPv6 one unmapped), an IPv6 address as its /64. One IPv6 subscriber holds a whole /64 and its privacy
+ * addresses change daily, so per-address limits on full IPv6 addresses would let a stranger rotate past them and
+ * make an owner's own address never "known".
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip)?.[1];
+  if (mapped) return mapped;
+  if (isIPv6(ip)) {
+    const [head = "", tail = ""] = ip.toLowerCase().split("::", 2);
+    const left = head === "" ? [] : head.split(":");
+    const right = ip.includes("::") ? (tail === "" ? [] : tail.split(":")) : [];
+    const groups = ip.includes("::")
+      ? [...left, ...Array.from({ length: 8 - left.length - right.length }, () => "0"), ...right]
+      : left;
+    return `${groups
+      .slice(0, 4)
+      .map((g) => g.replace(/^0+(?=.)/, ""))
+      .join(":")}::/64`;
+  }
+  return ip;
+}
+
 /** The sign-in throttle's keys; `clearThrottle` below matches the account's keys by these formats. */
-export const throttleKeys = (email: string, ip: string) => ({
-  "account-address": `account-address:${email}|${ip}`,
-  account: `account:${email}`,
-  address: `address:${ip}`,
-});
+export const throttleKeys = (email: string, ip: string) => {
+  const address = addressKey(ip);
+  return {
+    "account-address": `account-address:${email}|${address}`,
+    account: `account:${email}`,
+    address: `address:${address}`,
+  };
+};
 
 /** Revoke every session and API token of a user (deactivation, password reset). */
 export async function revokeAccess(

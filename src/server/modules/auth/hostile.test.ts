@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditPageSchema, userSchema } from "../../../shared/auth";
 import { apiErrorSchema } from "../../../shared/errors";
 import { createTestApp, type TestApp } from "../../../test/test-app";
+import { addressKey } from "./common";
 
 // Each test opens an on-disk or scrypt-heavy app; on a loaded two-core machine that can take a while. No timing is
 // asserted: this only bounds how long a hung test may take.
@@ -85,6 +86,37 @@ describe("a stranger guessing passwords", () => {
     expect(errorOf(fromNewPlace.body).message).toContain("for this account");
     const fromHome = await signInFrom("192.0.2.50", email, password);
     expect(fromHome.statusCode, fromHome.body).toBe(200);
+  });
+});
+
+describe("IPv6 addresses", () => {
+  it("are one address per /64: a stranger rotating inside it meets the per-address limit, the owner stays known", async () => {
+    const email = "owner-six@patchbay.test";
+    const password = "the ipv6 owner's password";
+    await addUser(email, password);
+    expect((await signInFrom("2001:db8:1:2::10", email, password)).statusCode).toBe(200);
+    const rotating: number[] = [];
+    for (let i = 1; i <= 8; i += 1) {
+      rotating.push(
+        (await signInFrom(`2001:db8:9:9::${i.toString(16)}`, email, "a wrong guess!")).statusCode,
+      );
+    }
+    expect(rotating.filter((c) => c === 401)).toHaveLength(5);
+    expect(rotating.filter((c) => c === 429)).toHaveLength(3);
+    // Past the account-wide limit from many /64s, the owner still signs in from a new address of their own /64.
+    for (let s = 1; s <= 5; s += 1) {
+      for (let i = 0; i < 5; i += 1) await signInFrom(`2001:db8:${s}0::1`, email, "a wrong guess!");
+    }
+    expect((await signInFrom("2001:db8:77::1", email, password)).statusCode).toBe(429);
+    expect((await signInFrom("2001:db8:1:2:aaaa:bbbb:cccc:99", email, password)).statusCode).toBe(200);
+  });
+
+  it("map to their /64, and IPv4-mapped ones to IPv4", () => {
+    expect(addressKey("2001:db8:1:2:3:4:5:6")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("2001:0db8:0001:0002::99")).toBe("2001:db8:1:2::/64");
+    expect(addressKey("::1")).toBe("0:0:0:0::/64");
+    expect(addressKey("::ffff:192.0.2.7")).toBe("192.0.2.7");
+    expect(addressKey("192.0.2.7")).toBe("192.0.2.7");
   });
 });
 

@@ -14,6 +14,7 @@ import { AppError } from "../../lib/app-error";
 import { recordAudit } from "../audit/audit";
 import {
   actorOf,
+  addressKey,
   iso,
   type Principal,
   type RequestMeta,
@@ -155,7 +156,7 @@ export function createSessions(db: Database, options: SessionOptions) {
       const user = await userByEmail(db, email);
       // An address the owner signed in from before is exempt from the account-wide limit: a stranger's guesses
       // from elsewhere can then slow the account down, but never lock its owner out of a place they use.
-      const known = user !== undefined && (await isKnownAddress(user.id, meta.ip, now));
+      const known = user !== undefined && (await isKnownAddress(user.id, addressKey(meta.ip), now));
       // Count this attempt before the (slow) password check: parallel guesses all see each other, so a burst
       // cannot slip past the limit. A refused attempt removes its rows again (it never reached the password
       // check, so it must not count toward any limit), and so does a success.
@@ -214,7 +215,7 @@ export function createSessions(db: Database, options: SessionOptions) {
         .where(inArray(signInFailures.key, [keys["account-address"], keys.account]));
       await db
         .insert(knownSignInAddresses)
-        .values({ userId: user.id, ip: meta.ip, lastSuccessAt: now })
+        .values({ userId: user.id, ip: addressKey(meta.ip), lastSuccessAt: now })
         .onConflictDoUpdate({
           target: [knownSignInAddresses.userId, knownSignInAddresses.ip],
           set: { lastSuccessAt: now },
