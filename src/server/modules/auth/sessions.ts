@@ -50,6 +50,9 @@ const THROTTLE_LIMITS = [
 /** How long an address a user signed in from stays exempt from the account-wide limit. */
 const KNOWN_ADDRESS_DAYS = 90;
 
+/** An id no user has: the known-address lookup runs for unknown accounts as well (see signIn). */
+const NO_USER_ID = "00000000-0000-4000-8000-000000000000";
+
 export function createSessions(db: Database, options: SessionOptions) {
   const csrfTokenFor = (sessionId: string) =>
     createHmac("sha256", options.csrfKey).update(sessionId).digest("base64url");
@@ -156,7 +159,10 @@ export function createSessions(db: Database, options: SessionOptions) {
       const user = await userByEmail(db, email);
       // An address the owner signed in from before is exempt from the account-wide limit: a stranger's guesses
       // from elsewhere can then slow the account down, but never lock its owner out of a place they use.
-      const known = user !== undefined && (await isKnownAddress(user.id, addressKey(meta.ip), now));
+      // Looked up for unknown accounts too (under an id no user has), so even a refusal takes the same queries
+      // whether or not the account exists.
+      const knownRow = await isKnownAddress(user?.id ?? NO_USER_ID, addressKey(meta.ip), now);
+      const known = user !== undefined && knownRow;
       // Count this attempt before the (slow) password check: parallel guesses all see each other, so a burst
       // cannot slip past the limit. A refused attempt removes its rows again (it never reached the password
       // check, so it must not count toward any limit), and so does a success.
