@@ -1,6 +1,7 @@
+import type { z } from "zod";
 import type { PartnerCatalogEntry } from "../catalog";
 import { defenderCatalogEntry } from "./defender/catalog";
-import { defenderConnectSchema } from "./defender/schema";
+import { defenderConnectSchema, defenderUpdateSchema } from "./defender/schema";
 
 /**
  * Every partner, by id: the only module of src/shared that imports partner folders. Adding a partner means adding
@@ -21,3 +22,12 @@ export function partnerCatalog(extraHosts: readonly string[] = []): PartnerCatal
 export function connectRequestSchema(extraHosts: readonly string[] = []) {
   return defenderConnectSchema(extraHosts);
 }
+
+/** `PATCH /api/integrations/:id`: the change schemas of every partner (one today). */
+export function updateRequestSchema(extraHosts: readonly string[] = []) {
+  return defenderUpdateSchema(extraHosts);
+}
+
+/** What the browser and the CLI send to connect, test or change, whichever partner it is. */
+export type ConnectRequest = z.output<ReturnType<typeof connectRequestSchema>>;
+export type UpdateRequest = z.output<ReturnType<typeof updateRequestSchema>>;

@@ -1,7 +1,7 @@
 import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Integration } from "../../../../shared/contract";
 import { integrationSchema, verificationReportSchema } from "../../../../shared/contract";
-import type { DefenderConnect, DefenderUpdate } from "../../../../shared/partners/defender";
+import type { ConnectRequest, UpdateRequest } from "../../../../shared/partners/registry";
 import { apiRequest } from "../../../lib/api-client";
 import { integrationKeys } from "./query-keys";
 
@@ -21,7 +21,7 @@ async function applyIntegration(queryClient: QueryClient, integration: Integrati
 /** `POST /api/integrations/test`: verify without storing anything. */
 export function useTestConnection() {
   return useMutation({
-    mutationFn: (input: DefenderConnect) =>
+    mutationFn: (input: ConnectRequest) =>
       apiRequest("/integrations/test", verificationReportSchema, { method: "POST", body: input }),
   });
 }
@@ -29,7 +29,7 @@ export function useTestConnection() {
 export function useConnectIntegration() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: DefenderConnect) =>
+    mutationFn: (input: ConnectRequest) =>
       apiRequest("/integrations", integrationSchema, { method: "POST", body: input }),
     onSuccess: (integration) => applyIntegration(queryClient, integration),
   });
@@ -38,7 +38,7 @@ export function useConnectIntegration() {
 export function useUpdateIntegration(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (update: DefenderUpdate) =>
+    mutationFn: (update: UpdateRequest) =>
       apiRequest(integrationPath(id), integrationSchema, { method: "PATCH", body: update }),
     onSuccess: (integration) => applyIntegration(queryClient, integration),
   });
