@@ -40,6 +40,8 @@ export interface PartnerAdapter {
   readonly defaultName: string;
   /** Failures that leave a working connection `degraded` (wait or retry) rather than `error` (a person must act). */
   readonly transientCodes: ReadonlySet<VerificationErrorCode>;
+  /** Where and how an admin makes a new secret, for the expiry warnings (one sentence). */
+  readonly secretRenewal: string;
   /** Validate a connect (or dry-run test) body for this partner: a 400 naming each field otherwise. */
   parseConnect(body: unknown): ConnectRequest;
   /** Validate a change and apply it to the stored config: a 400 naming each field otherwise. */

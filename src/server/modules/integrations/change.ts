@@ -59,7 +59,7 @@ export function changeActions(deps: IntegrationDeps) {
             ? { expiresAt: null, source: null, warnedDays: null }
             : expiryOf(row);
       const expiry = expiryAfter(verified, previous);
-      const report = judgeExpiry(verified, expiry, now, deps.secretWarnDays);
+      const report = judgeExpiry(verified, expiry, now, deps.secretWarnDays, adapter.secretRenewal);
       const warning = expiryWarningDue(expiry, now);
       const target = { type: "integration" as const, id: row.id };
       if (!report.ok) {

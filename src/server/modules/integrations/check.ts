@@ -66,7 +66,7 @@ export function checkActions(deps: IntegrationDeps) {
       const adapter = partners.get(row.partner);
       const verified = await adapter.verify(integrationConfigSchema.parse(row.config), secret, row.name);
       const expiry = expiryAfter(verified, expiryOf(row));
-      const report = judgeExpiry(verified, expiry, now, deps.secretWarnDays);
+      const report = judgeExpiry(verified, expiry, now, deps.secretWarnDays, adapter.secretRenewal);
       const warning = expiryWarningDue(expiry, now);
       // A working connection that hits a passing problem is degraded (amber, retry), not broken (red, act).
       const transient = report.error !== undefined && adapter.transientCodes.has(report.error.code);

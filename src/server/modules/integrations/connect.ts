@@ -59,7 +59,7 @@ export function connectActions(deps: IntegrationDeps) {
       const now = new Date();
       const verified = await adapter.verify(request.config, request.secret, request.name, request.options);
       const expiry = expiryAfter(verified, { expiresAt: null, source: null, warnedDays: null });
-      const report = judgeExpiry(verified, expiry, now, deps.secretWarnDays);
+      const report = judgeExpiry(verified, expiry, now, deps.secretWarnDays, adapter.secretRenewal);
       const warning = expiryWarningDue(expiry, now);
       if (!report.ok) {
         await repo.audit([

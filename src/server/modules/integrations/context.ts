@@ -223,12 +223,13 @@ export function judgeExpiry(
   expiry: SecretExpiryState,
   now: Date,
   warnDays: number,
+  /** The partner's words for making a new secret (its adapter's `secretRenewal`). */
+  renewal: string,
 ): VerificationReport {
   if (expiry.expiresAt === null || report.status === "error") return report;
   const day = expiry.expiresAt.toISOString().slice(0, 10);
   const left = daysUntil(expiry.expiresAt, now);
-  const replace =
-    "Create a new client secret for the app (in Microsoft Entra admin center: App registrations → the app → Certificates & secrets → New client secret), Replace the secret in Patchbay with it, then delete the old one.";
+  const replace = `${renewal} Replace the secret in Patchbay with the new one, then delete the old one.`;
   if (left <= 0) {
     const error: IntegrationError = {
       code: "secret_expired",

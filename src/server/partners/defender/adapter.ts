@@ -26,6 +26,8 @@ export function defenderAdapter(options: VerifyOptions): PartnerAdapter {
     id: "defender",
     defaultName: "Microsoft Defender for Endpoint",
     transientCodes,
+    secretRenewal:
+      "Create a new client secret for the app in Microsoft Entra admin center: App registrations → the app → Certificates & secrets → New client secret.",
 
     parseConnect(body) {
       const input = parseInput(connectSchema, body);
