@@ -61,6 +61,17 @@ module.exports = {
       to: { path: "^src/server/partners/[^/]+/" },
     },
     {
+      name: "shared-partners-only-through-registry",
+      severity: "error",
+      comment:
+        "The browser, the CLI and the core reach a partner's shared folder only through src/shared/partners/registry.ts; the one per-partner UI is its setup guide under src/client/features/integrations/partners/.",
+      from: {
+        path: "^src/(client|cli|server/modules|server/jobs|server/app\\.ts|shared/(contract|catalog|errors)\\.ts)",
+        pathNot: "^src/client/features/integrations/partners/|\\.test\\.tsx?$",
+      },
+      to: { path: "^src/shared/partners/[^/]+/" },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},

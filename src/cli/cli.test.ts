@@ -383,7 +383,7 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     // Only the healthy connection: neither the failed attach nor the dry runs stored anything.
     expect(integrations.map((i) => i.id)).toEqual([healthyId]);
 
-    expect(table.stdout).toMatch(/^ID +PARTNER +NAME +STATUS +TENANT +LAST CHECKED/);
+    expect(table.stdout).toMatch(/^ID +PARTNER +NAME +STATUS +IDENTITY +LAST CHECKED/);
     expect(table.stdout).toContain(healthyId);
 
     expect(status.code).toBe(0);

@@ -1,39 +1,30 @@
 import type { z } from "zod";
-import type { PartnersResponse } from "../shared/catalog";
+import type { PartnerCatalogEntry } from "../shared/catalog";
+import type { PartnerId } from "../shared/partners/ids";
 import {
-  type DefenderConnect,
-  type DefenderConnectInput,
-  defenderConnectSchema,
-  defenderInputWarnings,
-  defenderRegions,
-} from "../shared/partners/defender";
+  type ConnectRequest,
+  connectRequestSchema,
+  inputWarnings,
+  type PartnerSchemaOptions,
+  partnerCatalog,
+  partnerCli,
+} from "../shared/partners/registry";
 import { CliError, EXIT, usageError } from "./exit-codes";
 
-/** Which flag carries each ConnectInput field, so messages point at what the admin typed. */
-const flagOf: Record<string, string> = {
-  baseUrl: "--api",
-  tenantId: "--user",
-  appId: "--secret (the App ID before the /)",
-  appSecret: "--secret (the App Secret after the /)",
-  name: "--name",
-  features: "--features",
-  probeAll: "--probe-all",
-  partner: "PARTNER",
-};
+/** The catalog entry this CLI was built with (labels, flags); the server's may add operator-configured options. */
+export function localCatalogEntry(partner: PartnerId): PartnerCatalogEntry | undefined {
+  return partnerCatalog().find((entry) => entry.id === partner);
+}
 
-/**
- * Split `APP_ID/APP_SECRET` on the first `/` (an App ID is a GUID and never contains one). Messages never echo the
- * value.
- */
-export function splitSecret(value: string): { appId: string; appSecret: string } {
-  const slash = value.indexOf("/");
-  if (slash < 0) {
-    throw usageError(
-      "--secret must be APP_ID/APP_SECRET: the Application (client) ID, a slash, then the secret's Value.",
-      "Use `--secret -` to read it from stdin so it stays out of your shell history.",
-    );
-  }
-  return { appId: value.slice(0, slash), appSecret: value.slice(slash + 1) };
+/** Which flag carries each request field, so messages point at what the admin typed. */
+function flagOf(partner: PartnerId, field: string): string {
+  const own: Record<string, string> = {
+    name: "--name",
+    features: "--features",
+    probeAll: "--probe-all",
+    partner: "PARTNER",
+  };
+  return own[field] ?? localCatalogEntry(partner)?.fields.find((f) => f.name === field)?.cli ?? field;
 }
 
 /**
@@ -47,49 +38,71 @@ export function splitFeatures(value: string): string[] {
     .filter((id) => id !== "");
 }
 
-/** What the flags say, before the shared schema checks it: feature ids are still any strings. */
-export type RawConnectInput = Omit<DefenderConnectInput, "features"> & { features?: string[] };
+/** What the flags say, before the shared schema checks it. */
+export interface RawConnectInput {
+  partner: PartnerId;
+  body: Record<string, unknown>;
+  /** Values that must never be printed (the secret). */
+  secrets: string[];
+}
 
-export function rawConnectInput(flags: {
-  api: string;
-  user: string;
-  secret: string;
-  name: string | undefined;
-  features?: string | undefined;
-  probeAll?: boolean | undefined;
-}): RawConnectInput {
-  const { appId, appSecret } = splitSecret(flags.secret);
+/**
+ * The connect request the flags make, by the partner's own mapping of `--api`, `--user` and `--secret`
+ * (src/shared/partners/<id>/cli.ts). A usage error when `--secret` is not in the partner's shape.
+ */
+export function rawConnectInput(
+  partner: PartnerId,
+  flags: {
+    api: string;
+    user: string;
+    secret: string;
+    name: string | undefined;
+    features?: string | undefined;
+    probeAll?: boolean | undefined;
+  },
+): RawConnectInput {
+  const cli = partnerCli(partner);
+  const mapped = cli.fields(flags);
+  if (!mapped.ok) throw usageError(mapped.message, mapped.hint);
   // Checked by the shared schema right after: an id it does not know is refused there, with its message.
   const features = flags.features === undefined ? undefined : splitFeatures(flags.features);
   return {
-    partner: "defender",
-    ...(flags.name !== undefined ? { name: flags.name } : {}),
-    baseUrl: flags.api,
-    tenantId: flags.user,
-    appId,
-    appSecret,
-    ...(features !== undefined ? { features } : {}),
-    ...(flags.probeAll === true ? { probeAll: true } : {}),
+    partner,
+    body: {
+      ...mapped.fields,
+      partner,
+      ...(flags.name !== undefined ? { name: flags.name } : {}),
+      ...(features !== undefined ? { features } : {}),
+      ...(flags.probeAll === true ? { probeAll: true } : {}),
+    },
+    secrets: cli.secrets(mapped.fields),
   };
 }
 
-/** Could this Base URL be one the server's operator configured (a host Patchbay does not know by itself)? */
-export function mightBeOperatorHost(baseUrl: string): boolean {
-  let url: URL;
+/** The `host[:port]` of an https URL, lower case, or undefined. */
+function httpsHost(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
   try {
-    url = new URL(baseUrl.trim());
+    const url = new URL(value.trim());
+    return url.protocol === "https:" ? url.host.toLowerCase().replace(/\.$/, "") : undefined;
   } catch {
-    return false;
+    return undefined;
   }
-  if (url.protocol !== "https:") return false;
-  const hostPort = url.port === "" ? url.hostname : `${url.hostname}:${url.port}`;
-  return !defenderRegions.some((r) => r.host === hostPort.toLowerCase());
 }
 
-export function operatorHostsOf(catalog: PartnersResponse): string[] {
-  return catalog.partners.flatMap((p) =>
-    p.regions.filter((r) => r.operatorConfigured === true).map((r) => r.host),
-  );
+/**
+ * Could the server accept what this CLI refused? Only for a url field with options (hosts the operator may add),
+ * holding an https URL whose host this CLI does not list: then the server's catalog is worth asking.
+ */
+export function mayDependOnServer(raw: RawConnectInput, fields: Record<string, string>): boolean {
+  const entry = localCatalogEntry(raw.partner);
+  return Object.keys(fields).some((name) => {
+    const field = entry?.fields.find((f) => f.name === name && f.options.length > 0);
+    const host = httpsHost(raw.body[name]);
+    return (
+      field !== undefined && host !== undefined && !field.options.some((o) => httpsHost(o.value) === host)
+    );
+  });
 }
 
 function fieldsOf(error: z.ZodError): Record<string, string> {
@@ -103,21 +116,21 @@ function fieldsOf(error: z.ZodError): Record<string, string> {
 
 export function parseConnectInput(
   raw: RawConnectInput,
-  extraHosts: readonly string[],
-): { ok: true; input: DefenderConnect; warnings: string[] } | { ok: false; fields: Record<string, string> } {
-  const parsed = defenderConnectSchema(extraHosts).safeParse(raw);
+  options: PartnerSchemaOptions,
+): { ok: true; input: ConnectRequest; warnings: string[] } | { ok: false; fields: Record<string, string> } {
+  const parsed = connectRequestSchema(options).safeParse(raw.body);
   if (!parsed.success) return { ok: false, fields: fieldsOf(parsed.error) };
-  const warnings = defenderInputWarnings(parsed.data).map((w) => w.message);
+  const warnings = inputWarnings(raw.partner, parsed.data).map((w) => w.message);
   return { ok: true, input: parsed.data, warnings };
 }
 
 /** The local refusal: the shared schema's messages (which never echo values), keyed by flag; exit 2. */
-export function validationError(fields: Record<string, string>): CliError {
+export function validationError(partner: PartnerId, fields: Record<string, string>): CliError {
   const message = "The input is not valid; nothing was sent.";
   return new CliError(
     EXIT.usage,
     message,
     { error: { code: "validation_failed", message, fields } },
-    Object.entries(fields).map(([field, text]) => `  ${flagOf[field] ?? field}: ${text}`),
+    Object.entries(fields).map(([field, text]) => `  ${flagOf(partner, field)}: ${text}`),
   );
 }

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { partnerCatalog } from "../shared/partners/registry";
+import { partnerCatalog, partnerCli } from "../shared/partners/registry";
 import { type Context, cliVersion, createContext } from "./context";
 import { CliError, EXIT, exitCodeHelp, usageError } from "./exit-codes";
 import { login, logout } from "./login";
@@ -71,11 +71,21 @@ function featuresHelp(): string {
   return lines.join("\n");
 }
 
+/** How each partner maps --api, --user and --secret onto its fields (its catalog entry and CLI mapping). */
+function fieldsHelp(): string {
+  const lines: string[] = [];
+  for (const partner of partnerCatalog()) {
+    lines.push(`${partner.id.toUpperCase()}: ${partnerCli(partner.id).usage}`);
+    for (const field of partner.fields) {
+      lines.push(`  ${field.cli}: ${field.label}${field.optional ? " (optional)" : ""}. ${field.help}`);
+    }
+  }
+  return lines.join("\n");
+}
+
 const connectOptionsHelp = (): string => `Options:
-  --api URL                  Defender API Base URL, without /api (e.g. https://api.securitycenter.microsoft.com)
-  --user TENANT_ID           Directory (tenant) ID of the app registration
-  --secret APP_ID/APP_SECRET Application (client) ID, a slash, then the client secret's Value;
-                             "-" reads it from the first line of stdin (or prompts, hidden, on a terminal)
+  --api, --user, --secret    the partner's connection values, as each partner maps them (below); --secret -
+                             reads the secret from the first line of stdin (or prompts, hidden, on a terminal)
   --features LIST            the features to enable, a comma list of ids (e.g. alerts,devices,incidents);
                              unknown ids are refused before anything is sent (exit 2). Default: the partner's
                              default features
@@ -83,6 +93,8 @@ const connectOptionsHelp = (): string => `Options:
                              it those features are checked by their permission only
   --json                     print the API's JSON object on stdout
   -h, --help
+
+${fieldsHelp()}
 
 ${featuresHelp()}`;
 
@@ -124,7 +136,7 @@ const connectFlags = (v: Values) => ({
 
 const partnerCommands: Record<string, CommandSpec> = {
   attach: {
-    help: `Usage: patchbay partner attach --api URL --user TENANT_ID --secret APP_ID/APP_SECRET [--features LIST]
+    help: `Usage: patchbay partner attach --api URL --user USER --secret SECRET [--features LIST]
                               [--probe-all] [--name NAME] PARTNER
 
 Verifies the credentials (token, permissions, one real API read per feature) and stores the connection.
@@ -140,7 +152,7 @@ ${connectOptionsHelp().replace("  --json", "  --name NAME                a displ
     run: (ctx, v, p) => attach(ctx, p[0], connectFlags(v)),
   },
   test: {
-    help: `Usage: patchbay partner test --api URL --user TENANT_ID --secret APP_ID/APP_SECRET [--features LIST] [--probe-all]
+    help: `Usage: patchbay partner test --api URL --user USER --secret SECRET [--features LIST] [--probe-all]
                             PARTNER
 
 Dry run: runs the same verification as attach, prints the checklist (and how each feature fared), stores nothing.

@@ -6,11 +6,11 @@ import {
   integrationSchema,
   verificationReportSchema,
 } from "../shared/contract";
-import type { DefenderConnect } from "../shared/partners/defender";
+import { type ConnectRequest, partnerCli, schemaOptionsOf } from "../shared/partners/registry";
 import type { ApiClient } from "./api";
 import {
-  mightBeOperatorHost,
-  operatorHostsOf,
+  localCatalogEntry,
+  mayDependOnServer,
   parseConnectInput,
   rawConnectInput,
   validationError,
@@ -18,10 +18,20 @@ import {
 import { type Context, note, print } from "./context";
 import { CliError, EXIT, type ExitCode, usageError } from "./exit-codes";
 import { confirm, promptHidden, readFirstLine } from "./prompt";
-import { permissionText, renderChecklist, renderDetail, renderList, renderStatus } from "./render";
+import {
+  identityText,
+  permissionText,
+  renderChecklist,
+  renderDetail,
+  renderList,
+  renderStatus,
+  secretLabel,
+} from "./render";
 import { clean, withSpinner } from "./terminal";
 
-const VERIFY_LABEL = "Verifying with Microsoft Entra ID and Defender (up to ~30 s)…";
+/** "Verifying with Microsoft (up to ~30 s)…" */
+const verifyLabel = (partner: PartnerId) =>
+  `Verifying with ${localCatalogEntry(partner)?.verifiesWith ?? "the partner"} (up to ~30 s)…`;
 
 export const knownPartners = (): string => partnerIdSchema.options.map((p) => p.toUpperCase()).join(", ");
 
@@ -38,6 +48,13 @@ export function resolvePartner(name: string | undefined, required: boolean): Par
   throw usageError(`Unknown partner${shown}. Known partners: ${knownPartners()}.`);
 }
 
+/** The partner a command must name (attach, test). */
+function requirePartner(name: string | undefined): PartnerId {
+  const partner = resolvePartner(name, true);
+  if (partner === undefined) throw usageError(`Name the partner. Known partners: ${knownPartners()}.`);
+  return partner;
+}
+
 // --- connect input (attach, test) --------------------------------------------------------------------------------
 
 export interface ConnectFlags {
@@ -51,29 +68,28 @@ export interface ConnectFlags {
   probeAll: boolean;
 }
 
-async function readSecretValue(ctx: Context, flag: string): Promise<string> {
+async function readSecretValue(ctx: Context, flag: string, prompt: string): Promise<string> {
   if (flag !== "-") return flag;
   const value = ctx.term.stdinIsTTY
-    ? await promptHidden(ctx.term, "APP_ID/APP_SECRET (input hidden): ")
+    ? await promptHidden(ctx.term, `${prompt} (input hidden): `)
     : await readFirstLine(ctx.term.streams.stdin);
   if (value.trim() === "") {
-    throw usageError("--secret - read nothing from stdin. Pipe APP_ID/APP_SECRET as the first line.");
+    throw usageError(`--secret - read nothing from stdin. Pipe ${prompt} as the first line.`);
   }
   return value;
 }
 
-/** Build and validate the ConnectInput locally with the shared schema (same rules and messages as the UI). */
-async function connectInput(ctx: Context, flags: ConnectFlags): Promise<DefenderConnect> {
-  const missing = (["api", "user", "secret"] as const).filter((k) => flags[k] === undefined);
+/** Build and validate the connect request locally with the shared schema (same rules and messages as the UI). */
+async function connectInput(ctx: Context, partner: PartnerId, flags: ConnectFlags): Promise<ConnectRequest> {
+  const cli = partnerCli(partner);
+  const missing = cli.required.filter((k) => flags[k] === undefined);
   if (missing.length > 0) {
-    throw usageError(
-      `Missing ${missing.map((m) => `--${m}`).join(", ")}.`,
-      "Usage: patchbay partner attach --api https://api.securitycenter.microsoft.com --user TENANT_ID --secret APP_ID/APP_SECRET DEFENDER",
-    );
+    throw usageError(`Missing ${missing.map((m) => `--${m}`).join(", ")}.`, `Usage: ${cli.usage}`);
   }
-  if (flags.secret !== "-") ctx.term.addSecret(flags.secret);
-  const secret = await readSecretValue(ctx, flags.secret ?? "");
-  const raw = rawConnectInput({
+  if (flags.secret !== undefined && flags.secret !== "-") ctx.term.addSecret(flags.secret);
+  const secret = await readSecretValue(ctx, flags.secret ?? "", cli.secretPrompt);
+  ctx.term.addSecret(secret.trim());
+  const raw = rawConnectInput(partner, {
     api: flags.api ?? "",
     user: flags.user ?? "",
     secret,
@@ -81,21 +97,21 @@ async function connectInput(ctx: Context, flags: ConnectFlags): Promise<Defender
     features: flags.features,
     probeAll: flags.probeAll,
   });
-  ctx.term.addSecret(raw.appSecret?.trim());
-  ctx.term.addSecret(secret.trim());
+  for (const value of raw.secrets) ctx.term.addSecret(value.trim());
 
-  let result = parseConnectInput(raw, []);
-  // A host Patchbay does not know may be one the server's operator configured: ask the server's catalog.
-  if (!result.ok && result.fields.baseUrl !== undefined && mightBeOperatorHost(raw.baseUrl ?? "")) {
+  let result = parseConnectInput(raw, {});
+  // A value Patchbay does not know may be one the server's operator configured: ask the server's catalog.
+  if (!result.ok && mayDependOnServer(raw, result.fields)) {
     const client = await ctx.client();
     const catalog = await client.request({
       method: "GET",
       path: "api/partners",
       schema: partnersResponseSchema,
     });
-    result = parseConnectInput(raw, operatorHostsOf(catalog));
+    const entry = catalog.partners.find((p) => p.id === partner);
+    if (entry) result = parseConnectInput(raw, schemaOptionsOf(entry));
   }
-  if (!result.ok) throw validationError(result.fields);
+  if (!result.ok) throw validationError(partner, result.fields);
   for (const warning of result.warnings) note(ctx, `Warning: ${warning}`);
   return result.input;
 }
@@ -165,12 +181,12 @@ export async function attach(
   partnerName: string | undefined,
   flags: ConnectFlags,
 ): Promise<ExitCode> {
-  resolvePartner(partnerName, true);
-  const input = await connectInput(ctx, flags);
+  const partner = requirePartner(partnerName);
+  const input = await connectInput(ctx, partner, flags);
   const client = await ctx.client();
   let integration: Integration;
   try {
-    integration = await withSpinner(ctx.term, VERIFY_LABEL, () =>
+    integration = await withSpinner(ctx.term, verifyLabel(partner), () =>
       client.request({ method: "POST", path: "api/integrations", schema: integrationSchema, body: input }),
     );
   } catch (error) {
@@ -196,10 +212,10 @@ export async function test(
   partnerName: string | undefined,
   flags: ConnectFlags,
 ): Promise<ExitCode> {
-  resolvePartner(partnerName, true);
-  const input = await connectInput(ctx, flags);
+  const partner = requirePartner(partnerName);
+  const input = await connectInput(ctx, partner, flags);
   const client = await ctx.client();
-  const report = await withSpinner(ctx.term, VERIFY_LABEL, () =>
+  const report = await withSpinner(ctx.term, verifyLabel(partner), () =>
     client.request({
       method: "POST",
       path: "api/integrations/test",
@@ -242,7 +258,7 @@ export async function detach(
     return EXIT.ok;
   }
   if (!flags.yes) {
-    const question = `Disconnect “${clean(target.name)}” (tenant ${clean(target.config.tenantId)})? Patchbay erases the stored App Secret. [y/N] `;
+    const question = `Disconnect “${clean(target.name)}” (${identityText(target)})? Patchbay erases the stored ${secretLabel(target.partner)}. [y/N] `;
     if (!(await confirm(ctx.term, question))) {
       const message = "Cancelled; nothing was changed.";
       throw new CliError(EXIT.unexpected, message, { error: { code: "cancelled", message } });
@@ -298,7 +314,7 @@ export async function check(
 ): Promise<ExitCode> {
   const partner = resolvePartner(partnerName, false);
   const client = await ctx.client();
-  const integration = await withSpinner(ctx.term, VERIFY_LABEL, async () => {
+  const integration = await withSpinner(ctx.term, "Verifying (up to ~30 s)…", async () => {
     const target = await selectConnection(client, partner, flags.instance);
     return client.request({
       method: "POST",

@@ -1,9 +1,11 @@
-import type {
-  FeatureResult,
-  FeatureStatus,
-  Integration,
-  PermissionRef,
-  VerificationReport,
+import type { PartnerCatalogEntry } from "../shared/catalog";
+import {
+  configText,
+  type FeatureResult,
+  type FeatureStatus,
+  type Integration,
+  type PermissionRef,
+  type VerificationReport,
 } from "../shared/contract";
 import { partnerCatalog } from "../shared/partners/registry";
 import { clean } from "./terminal";
@@ -18,8 +20,29 @@ const statusLabel: Record<Integration["status"], string> = {
   checking: "Checking",
 };
 
+function catalogEntry(partnerId: string): PartnerCatalogEntry | undefined {
+  return partnerCatalog().find((p) => p.id === partnerId);
+}
+
 export function partnerDisplayName(partnerId: string): string {
-  return partnerCatalog().find((p) => p.id === partnerId)?.name ?? partnerId;
+  return catalogEntry(partnerId)?.name ?? partnerId;
+}
+
+/** The value that tells this connection from another of its partner's (e.g. the tenant), or "". */
+function identityValue(integration: Integration): string {
+  const field = catalogEntry(integration.partner)?.identity.field;
+  return clean(field === undefined ? "" : (configText(integration.config, field) ?? ""));
+}
+
+/** "tenant 4f1c…", as the partner's catalog names its identity field. */
+export function identityText(integration: Integration): string {
+  const label = catalogEntry(integration.partner)?.identity.label ?? "";
+  return `${label.toLowerCase()} ${identityValue(integration)}`.trim();
+}
+
+/** The label of the partner's secret field, e.g. "App Secret". */
+export function secretLabel(partnerId: string): string {
+  return catalogEntry(partnerId)?.fields.find((f) => f.kind === "secret")?.label ?? "secret";
 }
 
 /** `2026-11-03 14:05:09 UTC`, or `never`. */
@@ -145,7 +168,7 @@ function describe(integration: Integration): string {
   const partner = partnerDisplayName(integration.partner);
   const name = clean(integration.name);
   const context = name === partner ? "" : `${partner}, `;
-  return `“${name}” (${context}tenant ${clean(integration.config.tenantId)})`;
+  return `“${name}” (${context}${identityText(integration)})`;
 }
 
 /** One or a few lines saying where a connection stands and what to do about it. */
@@ -165,7 +188,7 @@ export function renderStatus(integration: Integration): string[] {
       break;
     case "disconnected":
       lines.push(
-        `Disconnected: ${describe(integration)}. The stored App Secret was erased (its encryption key destroyed); delete the secret in Microsoft Entra ID too.`,
+        `Disconnected: ${describe(integration)}. The stored ${secretLabel(integration.partner)} was erased (its encryption key destroyed). ${catalogEntry(integration.partner)?.revokeSecretNote ?? ""}`.trimEnd(),
       );
       break;
     case "checking":
@@ -198,11 +221,11 @@ export function renderDetail(integration: Integration, now: Date = new Date()): 
     `${clean(integration.name)} — ${statusLabel[integration.status]}`,
     row("ID", integration.id),
     row("Partner", `${partnerDisplayName(integration.partner)} (${integration.partner.toUpperCase()})`),
-    row("Base URL", clean(config.baseUrl)),
-    row("Tenant ID", clean(config.tenantId)),
-    row("App ID", clean(config.appId)),
-    row("Cloud", config.cloud),
-    row("App Secret", secretText),
+    ...(catalogEntry(integration.partner)?.fields ?? [])
+      .filter((field) => field.kind !== "secret")
+      .map((field) => row(field.label, clean(configText(config, field.name) ?? ""))),
+    ...(config.cloud === null ? [] : [row("Cloud", clean(config.cloud))]),
+    row(secretLabel(integration.partner), secretText),
     ...(secret.configured
       ? [row("Secret expiry", expiryText(secret.expiresAt, secret.expirySource, now))]
       : []),
@@ -249,13 +272,13 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
 
 export function renderList(integrations: readonly Integration[]): string[] {
   return renderTable(
-    ["ID", "PARTNER", "NAME", "STATUS", "TENANT", "LAST CHECKED"],
+    ["ID", "PARTNER", "NAME", "STATUS", "IDENTITY", "LAST CHECKED"],
     integrations.map((i) => [
       i.id,
       i.partner.toUpperCase(),
       clean(i.name),
       i.status,
-      clean(i.config.tenantId),
+      identityValue(i),
       formatTime(i.lastCheckedAt),
     ]),
   );

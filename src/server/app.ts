@@ -57,13 +57,21 @@ const version: string = (() => {
   return typeof value === "string" ? value : "0.0.0";
 })();
 
+/** Every partner's secret fields (Defender's appSecret, …), as their catalog entries name them. */
+const partnerSecretFields = [
+  ...new Set(
+    partnerCatalog()
+      .flatMap((partner) => partner.fields)
+      .filter((field) => field.kind === "secret")
+      .map((field) => field.name),
+  ),
+];
+
 /** Paths pino must never print, whatever a future log call passes it. */
 export const redactedPaths = [
   "req.headers.authorization",
   "req.headers.cookie",
-  "appSecret",
-  "*.appSecret",
-  "*.*.appSecret",
+  ...partnerSecretFields.flatMap((name) => [name, `*.${name}`, `*.*.${name}`]),
   "clientSecret",
   "*.clientSecret",
   "client_secret",
@@ -292,7 +300,7 @@ async function wire(
       database: database.kind,
     }),
   );
-  const catalog = { partners: partnerCatalog(extraHosts) };
+  const catalog = { partners: partnerCatalog({ extraHosts }) };
   typed.get(
     "/api/partners",
     { config: { auth: "viewer" }, schema: { response: { 200: partnersResponseSchema } } },

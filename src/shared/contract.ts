@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { verificationErrorCodeSchema } from "./errors";
-import { defenderCloudIdSchema } from "./partners/defender/schema";
 import { partnerIdSchema } from "./partners/ids";
+import { storedConfigSchema } from "./partners/registry";
 
 /** The HTTP contract of Patchbay's `/api` (DESIGN §4). Server responses and client parsing share these schemas. */
 
@@ -81,7 +81,8 @@ export const verificationReportSchema = z.object({
   status: z.enum(["connected", "degraded", "error"]),
   checkedAt: z.iso.datetime(),
   durationMs: z.number().int().nonnegative(),
-  cloud: defenderCloudIdSchema.nullable(),
+  /** The partner's cloud the credentials belong to, once verification learnt it (e.g. "gcc-high"). */
+  cloud: z.string().nullable(),
   steps: z.array(verificationStepSchema),
   permissions: permissionsSchema,
   error: integrationErrorSchema.optional(),
@@ -93,16 +94,18 @@ export const verificationReportSchema = z.object({
 });
 export type VerificationReport = z.infer<typeof verificationReportSchema>;
 
-/** A connection's non-secret settings, as stored and shown. */
-export const integrationConfigSchema = z.object({
-  baseUrl: z.string(),
-  tenantId: z.string(),
-  appId: z.string(),
-  cloud: defenderCloudIdSchema,
-  /** The features enabled on this connection (connections made before features existed: alerts and devices). */
-  features: z.array(z.string()).default(["alerts", "devices"]),
-});
+/**
+ * A connection's non-secret settings, as stored and shown: the partner's own fields (its catalog entry's fields
+ * without the secret) plus `cloud` and `features`.
+ */
+export const integrationConfigSchema = storedConfigSchema;
 export type IntegrationConfig = z.infer<typeof integrationConfigSchema>;
+
+/** A config's text value by field name (a catalog field), or undefined: how partner-agnostic code reads config. */
+export function configText(config: IntegrationConfig, field: string): string | undefined {
+  const value: unknown = Object.entries(config).find(([key]) => key === field)?.[1];
+  return typeof value === "string" ? value : undefined;
+}
 
 export const integrationSchema = z.object({
   id: z.uuid(),
@@ -115,7 +118,7 @@ export const integrationSchema = z.object({
     fingerprint: z.string().nullable(),
     updatedAt: z.iso.datetime().nullable(),
     expiresAt: z.iso.datetime().nullable().optional(),
-    /** Where expiresAt comes from: read through Microsoft Graph, typed by an admin, or unknown. */
+    /** Where expiresAt comes from: read from the partner (Microsoft Graph), typed by an admin, or unknown. */
     expirySource: z.enum(["graph", "admin"]).nullable().default(null),
   }),
   /** How each enabled feature fared in the last verification. */

@@ -1,33 +1,115 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { PartnerCatalogEntry } from "../catalog";
+import type { FieldWarning } from "./common";
 import { defenderCatalogEntry } from "./defender/catalog";
-import { defenderConnectSchema, defenderUpdateSchema } from "./defender/schema";
+import { defenderCli } from "./defender/cli";
+import {
+  appSecretSchema,
+  defenderConfigSchema,
+  defenderConnectSchema,
+  defenderInputWarnings,
+  defenderUpdateSchema,
+} from "./defender/schema";
+import type { PartnerId } from "./ids";
+import type { PartnerCli, PartnerSchemaOptions } from "./types";
+
+export type { PartnerCli, PartnerSchemaOptions } from "./types";
 
 /**
- * Every partner, by id: the only module of src/shared that imports partner folders. Adding a partner means adding
- * its folder and one line in each list here (src/README.md, "Add a partner").
+ * Every partner, by id: the only module of src/shared that imports partner folders. The core, the browser and the
+ * CLI reach a partner's schemas, warnings and command-line mapping through here, by the partner's id, so none of
+ * them branches on which partner it handles. Adding a partner means adding its folder and one entry in each list
+ * here (src/README.md, "Add a partner").
  */
 
-export interface CatalogOptions {
-  /** The operator's extra Defender hosts (PATCHBAY_EXTRA_DEFENDER_HOSTS), so the browser validates as the server. */
-  extraHosts?: readonly string[];
+interface PartnerModule {
+  catalog(options: PartnerSchemaOptions): PartnerCatalogEntry;
+  connect(options: PartnerSchemaOptions): z.ZodType;
+  update(options: PartnerSchemaOptions): z.ZodType;
+  /** The secret field alone (Replace secret): its name and rules. */
+  secret: { field: string; schema: z.ZodType<string, string> };
+  /** The change that replaces the secret. */
+  replaceSecret(secret: string): UpdateRequest;
+  warnings(values: Record<string, unknown>): FieldWarning[];
+  cli: PartnerCli;
 }
 
+const partners: Record<PartnerId, PartnerModule> = {
+  defender: {
+    catalog: (o) => defenderCatalogEntry(o.extraHosts),
+    connect: (o) => defenderConnectSchema(o.extraHosts),
+    update: (o) => defenderUpdateSchema(o.extraHosts),
+    secret: { field: "appSecret", schema: appSecretSchema },
+    replaceSecret: (appSecret) => ({ appSecret }),
+    warnings: defenderInputWarnings,
+    cli: defenderCli,
+  },
+};
+
 /** `GET /api/partners`. */
-export function partnerCatalog(extraHosts: readonly string[] = []): PartnerCatalogEntry[] {
-  return [defenderCatalogEntry(extraHosts)];
+export function partnerCatalog(options: PartnerSchemaOptions = {}): PartnerCatalogEntry[] {
+  return Object.values(partners).map((partner) => partner.catalog(options));
 }
 
 /** The connect request: a union discriminated on `partner`, one member per partner. */
-export function connectRequestSchema(extraHosts: readonly string[] = []) {
-  return defenderConnectSchema(extraHosts);
+export function connectRequestSchema(options: PartnerSchemaOptions = {}) {
+  return z.discriminatedUnion("partner", [defenderConnectSchema(options.extraHosts)]);
 }
 
-/** `PATCH /api/integrations/:id`: the change schemas of every partner (one today). */
-export function updateRequestSchema(extraHosts: readonly string[] = []) {
-  return defenderUpdateSchema(extraHosts);
+/** `PATCH /api/integrations/:id`: the change schemas of every partner. */
+export function updateRequestSchema(options: PartnerSchemaOptions = {}) {
+  return z.union([defenderUpdateSchema(options.extraHosts)]);
 }
 
 /** What the browser and the CLI send to connect, test or change, whichever partner it is. */
 export type ConnectRequest = z.output<ReturnType<typeof connectRequestSchema>>;
 export type UpdateRequest = z.output<ReturnType<typeof updateRequestSchema>>;
+
+/**
+ * A change any partner accepts, whatever its fields: the name, the features (ids from its catalog entry; the server
+ * refuses others by name) and an expiry typed by an admin.
+ */
+export interface CommonChange {
+  name?: string;
+  features?: string[];
+  secretExpiresAt?: string | null;
+}
+export type ChangeRequest = UpdateRequest | CommonChange;
+
+/** Any partner's stored config (its own fields plus `cloud` and `features`), as the API serves it. */
+export const storedConfigSchema = z.union([defenderConfigSchema]);
+export type StoredConfig = z.output<typeof storedConfigSchema>;
+
+/** The options a catalog entry was built with (the operator's hosts it lists), so a client validates alike. */
+export function schemaOptionsOf(entry: PartnerCatalogEntry): PartnerSchemaOptions {
+  const extraHosts = entry.fields
+    .flatMap((field) => field.options)
+    .filter((option) => option.operatorConfigured)
+    .map((option) => option.value.replace(/^https:\/\//, ""));
+  return { extraHosts };
+}
+
+/** One partner's connect schema, as its catalog entry describes it. */
+export function connectSchemaOf(entry: PartnerCatalogEntry): z.ZodType {
+  return partners[entry.id].connect(schemaOptionsOf(entry));
+}
+
+/** The rules of a partner's secret alone (the Replace secret form), and its field name in an update. */
+export function secretFieldOf(partner: PartnerId): { field: string; schema: z.ZodType<string, string> } {
+  return partners[partner].secret;
+}
+
+/** The change (`PATCH /api/integrations/:id`) that replaces a connection's secret with `secret`. */
+export function replaceSecretRequest(partner: PartnerId, secret: string): UpdateRequest {
+  return partners[partner].replaceSecret(secret);
+}
+
+/** Valid input that is probably wrong (e.g. App ID equal to Tenant ID), by field; never blocks. */
+export function inputWarnings(partner: PartnerId, values: Record<string, unknown>): FieldWarning[] {
+  return partners[partner].warnings(values);
+}
+
+/** The command line's mapping for a partner. */
+export function partnerCli(partner: PartnerId): PartnerCli {
+  return partners[partner].cli;
+}

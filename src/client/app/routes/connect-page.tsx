@@ -2,26 +2,30 @@ import { useQuery } from "@tanstack/react-query";
 import { ArrowLeft } from "lucide-react";
 import { useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
+import type { PartnerCatalogEntry } from "../../../shared/catalog";
 import { Loading } from "../../components/loading";
 import { QueryError } from "../../components/query-error";
 import { ReadOnlyNotice } from "../../components/read-only-notice";
 import { partnersQuery } from "../../features/integrations/api/queries";
 import type { ConnectFormInitialValues } from "../../features/integrations/components/connect-form";
 import { ConnectPanel } from "../../features/integrations/components/connect-panel";
-import { SetupGuide } from "../../features/integrations/components/setup-guide";
 import type { ConnectDraft } from "../../features/integrations/features";
+import { PartnerSetupGuide } from "../../features/integrations/partners/setup-guides";
 import { useCapabilities } from "../../features/session/session";
 import { GoToIntegrations } from "./go-to-integrations";
 import { NotFoundPage } from "./not-found-page";
 import styles from "./page.module.css";
 
 /** Non-secret values a "Connect again" link may carry. A secret is never read from the URL. */
-function initialValuesFrom(params: URLSearchParams): ConnectFormInitialValues {
+function initialValuesFrom(partner: PartnerCatalogEntry, params: URLSearchParams): ConnectFormInitialValues {
+  const values: Record<string, string> = {};
+  for (const field of partner.fields) {
+    const value = field.kind === "secret" ? null : params.get(field.name);
+    if (value !== null) values[field.name] = value;
+  }
   return {
     name: params.get("name") ?? undefined,
-    baseUrl: params.get("baseUrl") ?? undefined,
-    tenantId: params.get("tenantId") ?? undefined,
-    appId: params.get("appId") ?? undefined,
+    values,
     features: params.get("features")?.split(",") ?? undefined,
   };
 }
@@ -31,7 +35,7 @@ export function ConnectPage() {
   const [searchParams] = useSearchParams();
   const partners = useQuery(partnersQuery());
   const { readOnlyReason } = useCapabilities();
-  // What the form holds now (features, Tenant ID, App ID, cloud), for the setup guide beside it.
+  // What the form holds now (features and the fields typed so far), for the setup guide beside it.
   const [draft, setDraft] = useState<ConnectDraft | undefined>(undefined);
 
   if (partners.isPending) return <Loading what="the connect form" />;
@@ -64,18 +68,15 @@ export function ConnectPage() {
         <>
           <div className={styles.intro}>
             <h1>Connect {partner.name}</h1>
-            <p className={styles.muted}>
-              Paste the values of the Microsoft Entra app registration you created for Patchbay. The setup
-              guide beside the form shows where to find each one.
-            </p>
+            <p className={styles.muted}>{partner.connectIntro}</p>
           </div>
           <div className={styles.connectLayout}>
             <ConnectPanel
               partner={partner}
-              initialValues={initialValuesFrom(searchParams)}
+              initialValues={initialValuesFrom(partner, searchParams)}
               onDraftChange={setDraft}
             />
-            <SetupGuide partner={partner} draft={draft} />
+            <PartnerSetupGuide partner={partner} draft={draft} />
           </div>
         </>
       )}

@@ -1,13 +1,5 @@
 import type { PartnerCatalogEntry } from "../../../shared/catalog";
-import type { PermissionRef } from "../../../shared/contract";
-import {
-  adminConsentUrl,
-  type DefenderCloudId,
-  type DefenderFeatureId,
-  defenderFeatureIds,
-  isGuid,
-} from "../../../shared/partners/defender";
-import { isOneOf } from "../../lib/form-outcome";
+import { configText, type IntegrationConfig, type PermissionRef } from "../../../shared/contract";
 
 /**
  * What the UI derives from a partner's catalog entry about features and permissions: the features grouped by the
@@ -17,9 +9,9 @@ import { isOneOf } from "../../lib/form-outcome";
 export type CatalogFeature = PartnerCatalogEntry["features"][number];
 export type CatalogApi = PartnerCatalogEntry["apis"][number];
 
-/** The feature ids Patchbay knows, in the catalog's order; anything else (a stale id) is dropped. */
-export function knownFeatureIds(ids: readonly string[]): DefenderFeatureId[] {
-  return ids.filter((id): id is DefenderFeatureId => isOneOf(defenderFeatureIds, id));
+/** The ids among `ids` that the partner's catalog knows, in the order given; a stale id is dropped. */
+export function knownFeatureIds(partner: PartnerCatalogEntry, ids: readonly string[]): string[] {
+  return ids.filter((id) => partner.features.some((feature) => feature.id === id));
 }
 
 /** The API of a feature as the catalog describes it (the portal's name and tab), or a stand-in for an unknown id. */
@@ -104,32 +96,29 @@ export function portalTabOf(partner: PartnerCatalogEntry, apiName: string): stri
 }
 
 /**
- * The tenant's admin-consent link for this app in `cloud` (its Entra authority host), or undefined while Tenant ID
- * or App ID is not a GUID yet.
+ * The partner's grant link (Microsoft's admin consent) for a stored connection, in its cloud, with the config's
+ * values filled in; undefined when the partner has none or the config lacks a value it needs.
  */
-export function consentLink(
+export function grantLinkFor(
   partner: PartnerCatalogEntry,
-  cloudId: DefenderCloudId | undefined,
-  tenantId: string,
-  appId: string,
-): { url: string; host: string; cloudLabel: string } | undefined {
-  const tenant = tenantId.trim().toLowerCase();
-  const app = appId.trim().toLowerCase();
-  if (!isGuid(tenant) || !isGuid(app)) return undefined;
-  const cloud = partner.clouds.find((c) => c.id === cloudId) ?? partner.clouds[0];
-  if (!cloud) return undefined;
-  return {
-    url: adminConsentUrl(cloud.authorityHost, tenant, app),
-    host: cloud.authorityHost,
-    cloudLabel: cloud.label,
-  };
+  config: IntegrationConfig,
+): { url: string; host: string; label: string; note: string } | undefined {
+  const grant = partner.grantLink;
+  if (!grant) return undefined;
+  const entry = grant.urls.find((u) => u.cloud === config.cloud) ?? grant.urls[0];
+  if (!entry) return undefined;
+  let complete = true;
+  const url = entry.template.replace(/\{(\w+)\}/g, (_match, field: string) => {
+    const value = configText(config, field)?.trim() ?? "";
+    if (value === "") complete = false;
+    return encodeURIComponent(value);
+  });
+  return complete ? { url, host: entry.host, label: grant.label, note: grant.note } : undefined;
 }
 
-/** What the setup guide follows while an admin fills the connect form. */
+/** What a partner's setup guide follows while an admin fills the connect form. */
 export interface ConnectDraft {
   features: string[];
-  tenantId: string;
-  appId: string;
-  /** The cloud of the Base URL, once it is a valid one. */
-  cloud: DefenderCloudId | undefined;
+  /** The partner's fields as typed so far (never the secret). */
+  values: Record<string, string>;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { partnersResponseSchema } from "../../../shared/catalog";
 import {
   integrationEventListSchema,
   integrationListSchema,
@@ -61,19 +62,21 @@ describe("system routes", () => {
 
   it("GET /api/partners serves the Defender catalog with every region and the operator's extra hosts", async () => {
     const response = await t.inject({ method: "GET", url: "/api/partners" });
-    const [defender] = response.json().partners;
+    const { partners } = partnersResponseSchema.parse(response.json());
+    const defender = partners.find((p) => p.id === "defender");
     expect(defender).toMatchObject({ id: "defender", vendor: "Microsoft", category: "EDR" });
-    const hosts = defender.regions.map((r: { host: string }) => r.host);
-    expect(hosts).toEqual(
+    const baseUrl = defender?.fields.find((f) => f.name === "baseUrl");
+    expect(baseUrl?.options.map((o) => o.value)).toEqual(
       expect.arrayContaining([
-        "api.security.microsoft.com",
-        "api.securitycenter.microsoft.com",
-        "api-gcc.securitycenter.microsoft.us",
-        "api-gov.securitycenter.microsoft.us",
-        t.simulator.hostPort,
+        "https://api.security.microsoft.com",
+        "https://api.securitycenter.microsoft.com",
+        "https://api-gcc.securitycenter.microsoft.us",
+        "https://api-gov.securitycenter.microsoft.us",
+        `https://${t.simulator.hostPort}`,
       ]),
     );
-    expect(defender.requiredPermissions).toEqual([
+    expect(baseUrl?.options.find((o) => o.operatorConfigured)?.value).toBe(`https://${t.simulator.hostPort}`);
+    expect(defender?.requiredPermissions).toEqual([
       { name: "Alert.Read.All", api: "WindowsDefenderATP" },
       { name: "Machine.Read.All", api: "WindowsDefenderATP" },
     ]);

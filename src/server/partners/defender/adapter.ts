@@ -1,13 +1,15 @@
-import type { IntegrationConfig } from "../../../shared/contract";
 import {
   DEFAULT_FEATURES,
+  type DefenderConfig,
+  defenderCloudIdSchema,
+  defenderConfigSchema,
   defenderConnectSchema,
   defenderFeatureIdSchema,
   defenderUpdateSchema,
   permissionsFor,
 } from "../../../shared/partners/defender";
 import { parseInput } from "../../lib/app-error";
-import type { PartnerAdapter } from "../adapter";
+import type { PartnerAdapter, StoredConfig } from "../adapter";
 import { transientCodes } from "./failures";
 import { type VerifyOptions, verifyDefenderConnection } from "./verify";
 
@@ -17,6 +19,9 @@ const knownFeatures = (ids: readonly string[]) =>
     const parsed = defenderFeatureIdSchema.safeParse(id);
     return parsed.success ? [parsed.data] : [];
   });
+
+/** A stored config as Defender's own (the core holds every partner's configs as one union). */
+const own = (config: StoredConfig): DefenderConfig => defenderConfigSchema.parse(config);
 
 /** Microsoft Defender for Endpoint on the partner-adapter core. */
 export function defenderAdapter(options: VerifyOptions): PartnerAdapter {
@@ -46,8 +51,9 @@ export function defenderAdapter(options: VerifyOptions): PartnerAdapter {
       };
     },
 
-    parseChange(body, current) {
+    parseChange(body, stored) {
       const patch = parseInput(updateSchema, body);
+      const current = own(stored);
       return {
         name: patch.name,
         config: {
@@ -62,11 +68,18 @@ export function defenderAdapter(options: VerifyOptions): PartnerAdapter {
       };
     },
 
-    identityKey: (config) => `${config.tenantId.toLowerCase()}|${config.appId.toLowerCase()}`,
-    describeIdentity: (config) => `tenant ${config.tenantId} with App ID ${config.appId}`,
+    identityKey(stored) {
+      const config = own(stored);
+      return `${config.tenantId.toLowerCase()}|${config.appId.toLowerCase()}`;
+    },
+    describeIdentity(stored) {
+      const config = own(stored);
+      return `tenant ${config.tenantId} with App ID ${config.appId}`;
+    },
 
-    verify: (config, secret, _name, request) =>
-      verifyDefenderConnection(
+    verify(stored, secret, _name, request) {
+      const config = own(stored);
+      return verifyDefenderConnection(
         {
           baseUrl: config.baseUrl,
           tenantId: config.tenantId,
@@ -76,9 +89,14 @@ export function defenderAdapter(options: VerifyOptions): PartnerAdapter {
           probeAll: request?.probeAll,
         },
         options,
-      ),
+      );
+    },
 
-    settle: (config, report): IntegrationConfig => ({ ...config, cloud: report.cloud ?? config.cloud }),
+    settle(stored, report) {
+      const config = own(stored);
+      const cloud = defenderCloudIdSchema.safeParse(report.cloud);
+      return { ...config, cloud: cloud.success ? cloud.data : config.cloud };
+    },
 
     idlePermissions: () => ({
       required: permissionsFor(DEFAULT_FEATURES),

@@ -6,7 +6,17 @@ import {
   permissionsFor,
   seedPermissions,
 } from "./features";
-import { defenderClouds, defenderRegions, operatorRegions } from "./schema";
+import { DEFAULT_DEFENDER_HOST, defenderClouds, defenderRegions, operatorRegions } from "./schema";
+
+/** A field without a picker, carried by `flag` on the command line. */
+const plain = (flag: string) => ({
+  optional: false,
+  placeholder: null,
+  options: [],
+  optionsLabel: null,
+  optionsHelp: null,
+  cli: flag,
+});
 
 /**
  * Defender's catalog entry. `extraHosts` are the operator's `PATCHBAY_EXTRA_DEFENDER_HOSTS`; the server passes them
@@ -26,28 +36,61 @@ export function defenderCatalogEntry(extraHosts: readonly string[] = []): Partne
         label: "Base URL",
         kind: "url",
         help: "The Defender API host for your region, without /api (Patchbay adds it).",
+        optional: false,
+        placeholder: `https://${DEFAULT_DEFENDER_HOST}`,
+        options: [...defenderRegions, ...operatorRegions(extraHosts)].map((region) => ({
+          value: `https://${region.host}`,
+          label: region.label,
+          cloud: region.cloud,
+          operatorConfigured: region.operatorConfigured === true,
+        })),
+        optionsLabel: "Cloud and region",
+        optionsHelp: "Fills Base URL with the Defender API host of your cloud and region.",
+        cli: "--api",
       },
       {
         name: "tenantId",
         label: "Tenant ID",
         kind: "guid",
         help: "“Directory (tenant) ID” on the app registration's Overview page.",
+        ...plain("--user"),
       },
       {
         name: "appId",
         label: "App ID",
         kind: "guid",
         help: "“Application (client) ID” on the app registration's Overview page.",
+        ...plain("--secret (the App ID before the /)"),
       },
       {
         name: "appSecret",
         label: "App Secret",
         kind: "secret",
         help: "The secret's Value (not its Secret ID) from Certificates & secrets. Stored encrypted; never shown again.",
+        ...plain("--secret (the App Secret after the /)"),
       },
     ],
-    clouds: Object.values(defenderClouds),
-    regions: [...defenderRegions, ...operatorRegions(extraHosts)],
+    clouds: Object.values(defenderClouds).map(({ id, label }) => ({ id, label })),
+    identity: { field: "tenantId", label: "Tenant" },
+    connectIntro:
+      "Paste the values of the Microsoft Entra app registration you created for Patchbay. The setup guide beside the form shows where to find each one.",
+    verifiesWith: "Microsoft",
+    expiryNote:
+      "Patchbay reads it through Microsoft Graph when the Secret expiry feature is enabled (Application.Read.All), or you can type it below.",
+    revokeSecretNote:
+      "The secret itself still works in Microsoft Entra ID: delete it there under App registrations → Certificates & secrets.",
+    checkSummary:
+      "The last check signed in to Microsoft Entra ID and called the API of every enabled feature.",
+    grantLink: {
+      label: "Grant admin consent",
+      note: "It grants exactly the permissions the app registration lists under API permissions, nothing more: add any missing one there first, then re-check.",
+      urls: Object.values(defenderClouds).map((cloud) => ({
+        cloud: cloud.id,
+        // The same URL as adminConsentUrl, with the fields the browser fills in (each URI-encoded there).
+        template: `https://${cloud.authorityHost}/{tenantId}/adminconsent?client_id={appId}`,
+        host: cloud.authorityHost,
+      })),
+    },
     apis: Object.values(microsoftApis).map((api) => ({ ...api })),
     features: defenderFeatures.map((f) => ({
       id: f.id,

@@ -1,4 +1,5 @@
 /** Microsoft Defender for Endpoint: everything the browser, the CLI and the server share about it. */
 export * from "./catalog";
+export * from "./cli";
 export * from "./features";
 export * from "./schema";

@@ -1,5 +1,23 @@
 import { z } from "zod";
-import { defenderFeatureIdSchema, defenderFeatureIds } from "./features";
+import {
+  type FieldWarning,
+  integrationNameSchema,
+  isGuid,
+  nameWarnings,
+  secretExpiresAtSchema,
+  storedConfigBaseSchema,
+} from "../common";
+import { DEFAULT_FEATURES, defenderFeatureIdSchema, defenderFeatureIds } from "./features";
+
+export {
+  type FieldWarning,
+  integrationNameSchema,
+  isGuid,
+  looksLikeEntraSecretValue,
+  looksLikeRandomToken,
+  MAX_NAME_LENGTH,
+  secretExpiresAtSchema,
+} from "../common";
 
 /**
  * Microsoft Defender for Endpoint: the facts Patchbay needs to validate what an admin pastes and to reach the
@@ -148,15 +166,9 @@ const mistakenHosts: ReadonlyArray<{ pattern: RegExp; message: (host: string) =>
 // ---------------------------------------------------------------------------------------------------------------
 // Field validation. Messages never echo the value: an admin may have pasted a secret into the wrong field.
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const MAX_URL_LENGTH = 2048;
 export const MAX_SECRET_LENGTH = 1024;
-export const MAX_NAME_LENGTH = 100;
-
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
 
 export type BaseUrlResult =
   | { ok: true; baseUrl: string; region: DefenderRegion }
@@ -305,54 +317,6 @@ export const appSecretSchema = z
     return value;
   });
 
-/**
- * An Entra client secret Value as Entra issues them (since 2021): three characters, a digit, "Q~", then about 34
- * more from letters, digits and `_ . ~ -`; 40 in all. Nothing a person would call a connection looks like this.
- */
-const ENTRA_SECRET_VALUE = /^[\w.~-]{3}\dQ~[\w.~-]{30,40}$/;
-
-export function looksLikeEntraSecretValue(value: string): boolean {
-  return ENTRA_SECRET_VALUE.test(value.trim());
-}
-
-const characterClass = (c: string) => (/[a-z]/.test(c) ? 0 : /[A-Z]/.test(c) ? 1 : /\d/.test(c) ? 2 : 3);
-
-/**
- * A long run of random characters (a key, a token, an older Entra secret), as opposed to a name: 20 or more
- * characters with no spaces whose words (split at `-`, `_`, `.`) switch between lower case, upper case, digits and
- * symbols at nearly every other character. Names switch only where a word or a number starts. A heuristic, so it
- * only ever warns.
- */
-export function looksLikeRandomToken(raw: string): boolean {
-  const value = raw.trim();
-  if (value.length < 20 || /\s/.test(value)) return false;
-  if (/^[0-9a-f]{32,}$/i.test(value)) return true;
-  let characters = 0;
-  let pairs = 0;
-  let switches = 0;
-  for (const word of value.split(/[-_.]+/)) {
-    if (word.length < 5) continue;
-    characters += word.length;
-    for (let i = 1; i < word.length; i += 1) {
-      pairs += 1;
-      if (characterClass(word.charAt(i)) !== characterClass(word.charAt(i - 1))) switches += 1;
-    }
-  }
-  return characters >= 12 && switches / pairs >= 0.45;
-}
-
-export const integrationNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Name must not be empty; leave it out to use the default.")
-  .max(MAX_NAME_LENGTH, `Name must be at most ${MAX_NAME_LENGTH} characters.`)
-  .refine((v) => !v.includes("\u0000"), "Name must not contain a NUL character.")
-  // Refused, not only warned about: a name is shown to every viewer and kept in the audit log for good.
-  .refine(
-    (v) => !looksLikeEntraSecretValue(v),
-    "This looks like an Entra client secret Value. A name is shown to everyone in Patchbay and kept in the audit log, so it must never be a secret: paste the secret into App Secret and name the connection e.g. after the tenant.",
-  );
-
 export function baseUrlSchema(extraHosts: readonly string[] = []) {
   return z.string({ error: "Base URL is required." }).transform((raw, ctx) => {
     const result = parseDefenderBaseUrl(raw, extraHosts);
@@ -372,20 +336,6 @@ export const featuresSchema = z
   .min(1, "Choose at least one feature.")
   .max(defenderFeatureIds.length)
   .transform((ids) => [...new Set(ids)]);
-
-/**
- * An expiry date an admin typed (from the secret's row in Certificates & secrets), when Patchbay cannot read it
- * through Microsoft Graph; null clears it. A date (YYYY-MM-DD) or a date-time; from 2000 to 2299.
- */
-export const secretExpiresAtSchema = z
-  .string({ error: "secretExpiresAt must be a date like 2027-06-30." })
-  .trim()
-  .refine((value) => {
-    if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value)) return false;
-    const ms = Date.parse(value);
-    return Number.isFinite(ms) && ms >= Date.parse("2000-01-01") && ms < Date.parse("2300-01-01");
-  }, "Secret expires must be a date like 2027-06-30 (the Expires column in Certificates & secrets).")
-  .transform((value) => new Date(value).toISOString());
 
 /** The Connect form and `POST /api/integrations[/test]` body for Defender. One schema, browser and server. */
 export function defenderConnectSchema(extraHosts: readonly string[] = []) {
@@ -424,28 +374,27 @@ export function defenderUpdateSchema(extraHosts: readonly string[] = []) {
 export type DefenderUpdateInput = z.input<ReturnType<typeof defenderUpdateSchema>>;
 export type DefenderUpdate = z.output<ReturnType<typeof defenderUpdateSchema>>;
 
-export interface FieldWarning {
-  field: "tenantId" | "appId" | "baseUrl" | "name";
-  message: string;
-}
-
 /** Input that is valid but probably wrong. Shown next to the field; never blocks. Messages never echo the value. */
 export function defenderInputWarnings(input: {
-  tenantId?: string | undefined;
-  appId?: string | undefined;
-  name?: string | undefined;
-  baseUrl?: string | undefined;
+  tenantId?: unknown;
+  appId?: unknown;
+  name?: unknown;
+  baseUrl?: unknown;
 }): FieldWarning[] {
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  const tenantId = text(input.tenantId);
+  const appId = text(input.appId);
   const warnings: FieldWarning[] = [];
-  const parsed = input.baseUrl === undefined ? null : parseDefenderBaseUrl(input.baseUrl);
+  const baseUrl = text(input.baseUrl);
+  const parsed = baseUrl === undefined ? null : parseDefenderBaseUrl(baseUrl);
   if (parsed?.ok && isRegionalFrontEnd(parsed.region.host)) {
     warnings.push({
       field: "baseUrl",
       message: `${parsed.region.host} works, but it is a regional front end Microsoft does not list. Microsoft documents https://${DEFAULT_DEFENDER_HOST} (or your region's host from the list); prefer it if you can.`,
     });
   }
-  const tenant = input.tenantId?.trim().toLowerCase();
-  const app = input.appId?.trim().toLowerCase();
+  const tenant = tenantId?.trim().toLowerCase();
+  const app = appId?.trim().toLowerCase();
   if (tenant && app && tenant === app && isGuid(tenant)) {
     warnings.push({
       field: "appId",
@@ -453,20 +402,7 @@ export function defenderInputWarnings(input: {
         "App ID is the same as Tenant ID. On the Overview page, App ID is “Application (client) ID”; Tenant ID is “Directory (tenant) ID”.",
     });
   }
-  const name = input.name?.trim() ?? "";
-  if (isGuid(name)) {
-    warnings.push({
-      field: "name",
-      message:
-        "Name looks like an ID (a GUID), such as a Tenant ID, an App ID or a secret's ID. It is only a label for this connection, shown to everyone in Patchbay and kept in the audit log; a name people recognise, e.g. the tenant's, is easier to find.",
-    });
-  } else if (!looksLikeEntraSecretValue(name) && looksLikeRandomToken(name)) {
-    warnings.push({
-      field: "name",
-      message:
-        "Name looks like a key or a secret (a long run of random characters). A name is shown to everyone in Patchbay and kept in the audit log, so it must never be a secret; name the connection e.g. after the tenant.",
-    });
-  }
+  warnings.push(...nameWarnings(text(input.name)));
   return warnings;
 }
 
@@ -477,3 +413,16 @@ export function cloudOfHost(host: string, extraHosts: readonly string[] = []): D
     regionalFrontEnd(host);
   return region ? defenderClouds[region.cloud] : undefined;
 }
+
+/**
+ * A Defender connection's stored config (jsonb). Rows written before features existed hold none: they get the
+ * features of those days, alerts and devices.
+ */
+export const defenderConfigSchema = storedConfigBaseSchema.extend({
+  baseUrl: z.string(),
+  tenantId: z.string(),
+  appId: z.string(),
+  cloud: defenderCloudIdSchema,
+  features: z.array(z.string()).default([...DEFAULT_FEATURES]),
+});
+export type DefenderConfig = z.output<typeof defenderConfigSchema>;

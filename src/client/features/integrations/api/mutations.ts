@@ -1,7 +1,7 @@
 import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Integration } from "../../../../shared/contract";
 import { integrationSchema, verificationReportSchema } from "../../../../shared/contract";
-import type { ConnectRequest, UpdateRequest } from "../../../../shared/partners/registry";
+import type { ChangeRequest, ConnectRequest } from "../../../../shared/partners/registry";
 import { apiRequest } from "../../../lib/api-client";
 import { integrationKeys } from "./query-keys";
 
@@ -38,7 +38,7 @@ export function useConnectIntegration() {
 export function useUpdateIntegration(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (update: UpdateRequest) =>
+    mutationFn: (update: ChangeRequest) =>
       apiRequest(integrationPath(id), integrationSchema, { method: "PATCH", body: update }),
     onSuccess: (integration) => applyIntegration(queryClient, integration),
   });

@@ -4,7 +4,7 @@ import type { Integration } from "../../../../shared/contract";
 import { buttonClass } from "../../../components/button";
 import { NewTabLink } from "../../../components/new-tab-link";
 import { ReadOnlyNotice } from "../../../components/read-only-notice";
-import { consentLink } from "../features";
+import { grantLinkFor } from "../features";
 import styles from "./admin-consent.module.css";
 
 interface AdminConsentProps {
@@ -29,18 +29,16 @@ export function AdminConsent({
   readOnlyReason,
 }: AdminConsentProps) {
   if (integration.status === "disconnected" || !partner) return null;
-  const { cloud, tenantId, appId } = integration.config;
-  const link = consentLink(partner, cloud, tenantId, appId);
+  const link = grantLinkFor(partner, integration.config);
   if (!link) return null;
   const restricted = readOnlyReason !== undefined;
   return (
     <div className={styles.consent}>
       <NewTabLink href={link.url} strong>
-        Grant admin consent
+        {link.label}
       </NewTabLink>
       <p className={styles.note}>
-        Opens {link.host} for this tenant and app. It grants exactly the permissions the app registration
-        lists under API permissions, nothing more: add any missing one there first, then re-check.
+        Opens {link.host} for this connection. {link.note}
       </p>
       <div className={styles.actions}>
         <button

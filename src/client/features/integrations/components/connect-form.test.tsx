@@ -1,8 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import type { DefenderConnect } from "../../../../shared/partners/defender";
-import { partnerCatalog } from "../../../../shared/partners/registry";
+import { type ConnectRequest, partnerCatalog } from "../../../../shared/partners/registry";
 import type { ConnectDraft } from "../features";
 import { ConnectForm, type SubmitOutcome } from "./connect-form";
 
@@ -11,7 +10,7 @@ const APP = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
 const SECRET = "abc8Q~fakeSecretValue.1234567890abcdefghij";
 
 function defender(extraHosts: string[] = []) {
-  const [entry] = partnerCatalog(extraHosts);
+  const [entry] = partnerCatalog({ extraHosts });
   if (!entry) throw new Error("The catalog has no Defender entry.");
   return entry;
 }
@@ -23,8 +22,8 @@ function setup({
   onDraftChange = vi.fn((_draft: ConnectDraft) => {}),
 }: {
   extraHosts?: string[];
-  onTest?: (input: DefenderConnect) => Promise<SubmitOutcome>;
-  onConnect?: (input: DefenderConnect) => Promise<SubmitOutcome>;
+  onTest?: (input: ConnectRequest) => Promise<SubmitOutcome>;
+  onConnect?: (input: ConnectRequest) => Promise<SubmitOutcome>;
   onDraftChange?: (draft: ConnectDraft) => void;
 } = {}) {
   const user = userEvent.setup();
@@ -113,7 +112,7 @@ describe("ConnectForm", () => {
     await typeAndLeave(user, "Base URL", "https://API.Security.Microsoft.com.");
     expect(screen.getByLabelText("Base URL")).toHaveAttribute("aria-invalid", "false");
     expect(screen.getByRole("combobox", { name: "Cloud and region" })).toHaveValue(
-      "api.security.microsoft.com",
+      "https://api.security.microsoft.com",
     );
   });
 
@@ -156,7 +155,7 @@ describe("ConnectForm", () => {
     expect(screen.getByLabelText("Base URL")).toHaveValue("https://api-gov.securitycenter.microsoft.us");
 
     await typeAndLeave(user, "Base URL", "https://eu.api.security.microsoft.com");
-    expect(region).toHaveValue("eu.api.security.microsoft.com");
+    expect(region).toHaveValue("https://eu.api.security.microsoft.com");
 
     await typeAndLeave(user, "Base URL", "https://example.com");
     expect(region).toHaveValue("custom");
@@ -168,7 +167,7 @@ describe("ConnectForm", () => {
     expect(within(region).getByRole("group", { name: "US Government GCC" })).toBeInTheDocument();
     await typeAndLeave(user, "Base URL", "https://127.0.0.1:9443");
     expect(screen.getByLabelText("Base URL")).toHaveAttribute("aria-invalid", "false");
-    expect(region).toHaveValue("127.0.0.1:9443");
+    expect(region).toHaveValue("https://127.0.0.1:9443");
   });
 
   it("warns, without blocking, when App ID equals Tenant ID", async () => {
@@ -322,7 +321,7 @@ describe("ConnectForm", () => {
       await user.click(screen.getByRole("checkbox", { name: "Incidents" }));
       await user.click(screen.getByRole("checkbox", { name: "Advanced hunting (Defender for Endpoint)" }));
       const probeAll = screen.getByRole("checkbox", {
-        name: "Also run probes that spend tenant quota (advanced hunting)",
+        name: /^Also run probes that spend tenant quota: Advanced hunting/,
       });
       expect(probeAll).not.toBeChecked();
       await user.click(probeAll);
@@ -358,13 +357,12 @@ describe("ConnectForm", () => {
       expect(screen.queryByText("Choose at least one feature.")).not.toBeInTheDocument();
     });
 
-    it("tells the setup guide the chosen features, Tenant ID, App ID and cloud as they change", async () => {
-      const { user, onDraftChange } = setup();
+    it("tells the setup guide the chosen features and the fields typed so far, never the secret", async () => {
+      const onDraftChange = vi.fn((_draft: ConnectDraft) => {});
+      const { user } = setup({ onDraftChange });
       expect(onDraftChange).toHaveBeenLastCalledWith({
         features: ["alerts", "devices"],
-        tenantId: "",
-        appId: "",
-        cloud: undefined,
+        values: { baseUrl: "", tenantId: "", appId: "" },
       });
       await user.selectOptions(
         screen.getByRole("combobox", { name: "Cloud and region" }),
@@ -372,13 +370,13 @@ describe("ConnectForm", () => {
       );
       await user.type(screen.getByLabelText("Tenant ID"), TENANT);
       await user.type(screen.getByLabelText("App ID"), APP);
+      await user.type(screen.getByLabelText("App Secret"), SECRET);
       await user.click(screen.getByRole("checkbox", { name: "Secret expiry" }));
       expect(onDraftChange).toHaveBeenLastCalledWith({
         features: ["alerts", "devices", "secret-expiry"],
-        tenantId: TENANT,
-        appId: APP,
-        cloud: "gcc-high",
+        values: { baseUrl: "https://api-gov.securitycenter.microsoft.us", tenantId: TENANT, appId: APP },
       });
+      expect(JSON.stringify(onDraftChange.mock.calls)).not.toContain(SECRET);
     });
   });
 });

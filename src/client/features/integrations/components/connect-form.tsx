@@ -1,65 +1,112 @@
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useMemo, useState } from "react";
-import { useForm } from "react-hook-form";
-import type { PartnerCatalogEntry } from "../../../../shared/catalog";
-import type { DefenderConnect, DefenderConnectInput } from "../../../../shared/partners/defender";
+import { toNestErrors } from "@hookform/resolvers";
+import { Fragment, useEffect, useMemo, useRef, useState } from "react";
+import { type FieldError, type Resolver, useForm } from "react-hook-form";
+import type { ConnectField, PartnerCatalogEntry } from "../../../../shared/catalog";
 import {
-  defenderConnectSchema,
-  defenderInputWarnings,
-  parseDefenderBaseUrl,
-} from "../../../../shared/partners/defender";
+  type ConnectRequest,
+  connectRequestSchema,
+  inputWarnings,
+  schemaOptionsOf,
+} from "../../../../shared/partners/registry";
 import { buttonClass } from "../../../components/button";
-import { FormField, TextField } from "../../../components/form-field";
+import { FormField, inputClassName, TextField } from "../../../components/form-field";
 import { FormActions, formStyles, ProgressStatus } from "../../../components/form-layout";
-import { isOneOf } from "../../../lib/form-outcome";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
 import { type ConnectDraft, knownFeatureIds } from "../features";
 import styles from "./connect-form.module.css";
 import { FeatureFieldset } from "./feature-fieldset";
-import { CUSTOM_REGION, RegionSelect } from "./region-select";
+import { CUSTOM_OPTION, OptionPicker } from "./option-picker";
 import { SecretInput } from "./secret-input";
-
-type FieldName = "name" | "baseUrl" | "tenantId" | "appId" | "appSecret" | "features";
-const fieldNames: readonly FieldName[] = ["baseUrl", "tenantId", "appId", "appSecret", "name", "features"];
 
 /** What a submit callback reports back: success, or the server's per-field messages to show inline. */
 export type SubmitOutcome = { ok: true } | { ok: false; fieldErrors?: Record<string, string> | undefined };
 
 export interface ConnectFormInitialValues {
   name?: string | undefined;
-  baseUrl?: string | undefined;
-  tenantId?: string | undefined;
-  appId?: string | undefined;
+  /** The partner's non-secret fields, by name (a secret is never prefilled). */
+  values?: Record<string, string> | undefined;
   /** Feature ids to start with (unknown ones are dropped); none known → the partner's default features. */
   features?: string[] | undefined;
 }
+
+/** The form's own shape: the partner's fields under `fields`, so any partner's list renders and validates. */
+interface ConnectFormValues {
+  name: string;
+  fields: Record<string, string>;
+  features: string[];
+  probeAll: boolean;
+}
+
+const ownKeys = new Set(["name", "features", "probeAll"]);
 
 interface ConnectFormProps {
   partner: PartnerCatalogEntry;
   initialValues?: ConnectFormInitialValues;
   /** Verify without storing (POST /api/integrations/test). */
-  onTest: (input: DefenderConnect) => Promise<SubmitOutcome>;
+  onTest: (input: ConnectRequest) => Promise<SubmitOutcome>;
   /** Verify and store (POST /api/integrations). */
-  onConnect: (input: DefenderConnect) => Promise<SubmitOutcome>;
-  /** Told what the setup guide needs (chosen features, Tenant ID, App ID, cloud) whenever it changes. */
+  onConnect: (input: ConnectRequest) => Promise<SubmitOutcome>;
+  /** Told what the setup guide follows (chosen features, the fields typed so far) whenever it changes. */
   onDraftChange?: ((draft: ConnectDraft) => void) | undefined;
 }
 
-/** Hosts the operator added to this Patchbay (`PATCHBAY_EXTRA_DEFENDER_HOSTS`); the server accepts them too. */
-function operatorHosts(partner: PartnerCatalogEntry): string[] {
-  return partner.regions.filter((region) => region.operatorConfigured === true).map((region) => region.host);
+/** The request the form's values make: a blank Name is left out (the server names the connection). */
+function toRequest(partner: PartnerCatalogEntry, values: ConnectFormValues): Record<string, unknown> {
+  return {
+    ...values.fields,
+    partner: partner.id,
+    ...(values.name.trim() === "" ? {} : { name: values.name }),
+    features: values.features,
+    probeAll: values.probeAll,
+  };
+}
+
+/** The form path of a request field: a partner field lives under `fields`. */
+function formPath(partner: PartnerCatalogEntry, key: string): string {
+  if (partner.fields.some((field) => field.name === key)) return `fields.${key}`;
+  return ownKeys.has(key) ? key : "root.server";
+}
+
+/**
+ * Validate with the registry's connect schema (the union discriminated on `partner`, the same one the server
+ * parses), mapping each issue onto the field the admin sees. Hand-written because the form nests the partner's
+ * fields, which zodResolver cannot map.
+ */
+function connectResolver(partner: PartnerCatalogEntry): Resolver<ConnectFormValues, unknown, ConnectRequest> {
+  const schema = connectRequestSchema(schemaOptionsOf(partner));
+  return async (values, _context, options) => {
+    const parsed = schema.safeParse(toRequest(partner, values));
+    if (parsed.success) return { values: parsed.data, errors: {} };
+    const errors: Record<string, FieldError> = {};
+    for (const issue of parsed.error.issues) {
+      const path = formPath(partner, String(issue.path[0] ?? ""));
+      errors[path] ??= { type: issue.code, message: issue.message };
+    }
+    return { values: {}, errors: toNestErrors(errors, options) };
+  };
 }
 
 function initialFeatures(partner: PartnerCatalogEntry, requested: readonly string[] | undefined) {
-  const known = knownFeatureIds(requested ?? []);
-  return known.length > 0 ? known : knownFeatureIds(partner.defaultFeatures);
+  const known = knownFeatureIds(partner, requested ?? []);
+  return known.length > 0 ? known : knownFeatureIds(partner, partner.defaultFeatures);
 }
 
-function isFieldName(key: string): key is FieldName {
-  return isOneOf(fieldNames, key);
+/** `baseUrl` → `base-url`, for element ids. */
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The host of a URL-ish value, lower case, or "" when it is not one. */
+function hostOf(value: string): string {
+  try {
+    return new URL(value.trim()).host.toLowerCase().replace(/\.$/, "");
+  } catch {
+    return "";
+  }
 }
 
-/** The Defender connect form: the shared zod schema, inline errors once a field is touched, Test and Connect. */
+/**
+ * Any partner's connect form, rendered from its catalog entry's fields: the registry's schema (the server's own),
+ * inline errors once a field is touched, non-blocking warnings, the features to enable, Test and Connect.
+ */
 export function ConnectForm({
   partner,
   initialValues = {},
@@ -67,8 +114,8 @@ export function ConnectForm({
   onConnect,
   onDraftChange,
 }: ConnectFormProps) {
-  const extraHosts = useMemo(() => operatorHosts(partner), [partner]);
-  const schema = useMemo(() => defenderConnectSchema(extraHosts), [extraHosts]);
+  const resolver = useMemo(() => connectResolver(partner), [partner]);
+  const secretFields = partner.fields.filter((field) => field.kind === "secret");
   const {
     register,
     handleSubmit,
@@ -77,59 +124,77 @@ export function ConnectForm({
     resetField,
     watch,
     formState: { errors, isSubmitting },
-  } = useForm<DefenderConnectInput, unknown, DefenderConnect>({
-    resolver: zodResolver(schema),
+  } = useForm<ConnectFormValues, unknown, ConnectRequest>({
+    resolver,
     mode: "onTouched",
     defaultValues: {
-      partner: "defender",
-      name: initialValues.name,
-      baseUrl: initialValues.baseUrl ?? "",
-      tenantId: initialValues.tenantId ?? "",
-      appId: initialValues.appId ?? "",
-      appSecret: "",
+      name: initialValues.name ?? "",
+      fields: Object.fromEntries(
+        partner.fields.map((field) => [
+          field.name,
+          field.kind === "secret" ? "" : (initialValues.values?.[field.name] ?? ""),
+        ]),
+      ),
       features: initialFeatures(partner, initialValues.features),
       probeAll: false,
     },
   });
-  const [customRegion, setCustomRegion] = useState(false);
+  const [customPicks, setCustomPicks] = useState<ReadonlySet<string>>(new Set());
   const showProgress = useDelayedFlag(isSubmitting);
 
-  const [baseUrl, tenantId, appId, name, features] = watch([
-    "baseUrl",
-    "tenantId",
-    "appId",
-    "name",
-    "features",
-  ]);
-  const parsedBaseUrl = parseDefenderBaseUrl(baseUrl, extraHosts);
-  const cloud = parsedBaseUrl.ok ? parsedBaseUrl.region.cloud : undefined;
-  // A checkbox group's value is a new array on every render: compare it by content.
-  const chosenKey = Array.isArray(features) ? features.join(",") : "";
+  const [fields, name, features] = watch(["fields", "name", "features"]);
+  const typed: Record<string, string> = Object.fromEntries(
+    partner.fields.filter((f) => f.kind !== "secret").map((f) => [f.name, fields[f.name] ?? ""]),
+  );
+  // Values and the checkbox group are new objects on every render: tell the guide only when their content changed.
+  const draftKey = JSON.stringify([features, typed]);
+  const sentDraft = useRef("");
   useEffect(() => {
-    onDraftChange?.({ features: chosenKey === "" ? [] : chosenKey.split(","), tenantId, appId, cloud });
-  }, [onDraftChange, chosenKey, tenantId, appId, cloud]);
-  // A valid host the list does not offer (a regional front end such as api-us3) shows as a custom endpoint.
-  const listedRegion =
-    parsedBaseUrl.ok && partner.regions.some((r) => r.host === parsedBaseUrl.region.host)
-      ? parsedBaseUrl.region.host
-      : null;
-  const region = listedRegion ?? (customRegion || baseUrl !== "" ? CUSTOM_REGION : "");
-  const warnings = defenderInputWarnings({ tenantId, appId, name, baseUrl });
-  const warningFor = (field: FieldName) => warnings.find((warning) => warning.field === field)?.message;
-  const helpFor = (field: FieldName) => partner.fields.find((f) => f.name === field)?.help;
+    if (sentDraft.current === draftKey) return;
+    sentDraft.current = draftKey;
+    onDraftChange?.({ features, values: typed });
+  });
 
-  function chooseRegion(value: string) {
-    setCustomRegion(value === CUSTOM_REGION);
-    if (value === "" || value === CUSTOM_REGION) return;
-    setValue("baseUrl", `https://${value}`, { shouldValidate: true, shouldDirty: true, shouldTouch: true });
+  const warnings = inputWarnings(partner.id, { ...fields, name });
+  const warningFor = (field: string) => warnings.find((warning) => warning.field === field)?.message;
+  const errorOf = (field: string) => errors.fields?.[field]?.message;
+
+  /** The option a url field's value is (same host), else custom once anything is typed. */
+  function pickedOption(field: ConnectField): string {
+    const value = fields[field.name] ?? "";
+    const host = hostOf(value);
+    const listed = host === "" ? undefined : field.options.find((o) => hostOf(o.value) === host);
+    if (listed) return listed.value;
+    return customPicks.has(field.name) || value !== "" ? CUSTOM_OPTION : "";
+  }
+
+  function pick(field: ConnectField, value: string) {
+    setCustomPicks((current) => {
+      const next = new Set(current);
+      if (value === CUSTOM_OPTION) next.add(field.name);
+      else next.delete(field.name);
+      return next;
+    });
+    if (value === "" || value === CUSTOM_OPTION) return;
+    setValue(`fields.${field.name}`, value, { shouldValidate: true, shouldDirty: true, shouldTouch: true });
   }
 
   function applyServerErrors(fieldErrors: Record<string, string>) {
-    const entries = Object.entries(fieldErrors);
-    const firstField = entries.find(([key]) => isFieldName(key))?.[0];
-    for (const [key, message] of entries) {
-      if (isFieldName(key)) setError(key, { type: "server", message }, { shouldFocus: key === firstField });
-      else setError("root.server", { type: "server", message });
+    const entries = Object.entries(fieldErrors).map(([key, message]) => ({
+      path: formPath(partner, key),
+      message,
+    }));
+    const first = entries.find((entry) => entry.path !== "root.server")?.path;
+    for (const { path, message } of entries) {
+      if (path === "root.server") setError("root.server", { type: "server", message });
+      else if (path === "name" || path === "features" || path === "probeAll")
+        setError(path, { type: "server", message }, { shouldFocus: path === first });
+      else
+        setError(
+          `fields.${path.slice("fields.".length)}`,
+          { type: "server", message },
+          { shouldFocus: path === first },
+        );
     }
   }
 
@@ -141,11 +206,79 @@ export function ConnectForm({
 
   const connect = handleSubmit(async (input) => {
     const outcome = await onConnect(input);
-    if (outcome.ok) resetField("appSecret", { defaultValue: "" });
-    else showServerErrors(outcome);
+    if (outcome.ok) {
+      for (const field of secretFields) resetField(`fields.${field.name}`, { defaultValue: "" });
+    } else showServerErrors(outcome);
   });
 
-  const errorOf = (field: FieldName) => errors[field]?.message;
+  const quotaProbes = partner.features.filter((feature) => feature.probeOnRequest);
+
+  function renderField(field: ConnectField) {
+    const id = `connect-${kebab(field.name)}`;
+    const common = {
+      id,
+      label: field.label,
+      help: field.help,
+      optional: field.optional,
+      error: errorOf(field.name),
+    };
+    const registration = register(`fields.${field.name}`);
+    switch (field.kind) {
+      case "secret":
+        return (
+          <FormField key={field.name} {...common}>
+            {(control) => <SecretInput control={control} registration={registration} label={field.label} />}
+          </FormField>
+        );
+      case "select":
+        return (
+          <FormField key={field.name} {...common} warning={warningFor(field.name)}>
+            {(control) => (
+              <select {...control} className={inputClassName} {...registration}>
+                <option value="">{`Choose ${field.label.toLowerCase()}…`}</option>
+                {field.options.map((option) => (
+                  <option key={option.value} value={option.value}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
+        );
+      default:
+        return (
+          <Fragment key={field.name}>
+            {field.kind === "url" && field.options.length > 0 ? (
+              <FormField
+                id={`${id}-option`}
+                label={field.optionsLabel ?? `${field.label} choices`}
+                help={field.optionsHelp ?? undefined}
+              >
+                {(control) => (
+                  <OptionPicker
+                    control={control}
+                    partner={partner}
+                    field={field}
+                    value={pickedOption(field)}
+                    onChange={(value) => pick(field, value)}
+                  />
+                )}
+              </FormField>
+            ) : null}
+            <TextField
+              {...common}
+              warning={warningFor(field.name)}
+              mono={field.kind !== "text"}
+              {...registration}
+              inputMode={field.kind === "url" ? "url" : undefined}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={field.placeholder ?? undefined}
+            />
+          </Fragment>
+        );
+    }
+  }
 
   return (
     <form
@@ -156,75 +289,16 @@ export function ConnectForm({
       aria-label={`Connect ${partner.name}`}
       onSubmit={connect}
     >
-      <FormField
-        id="connect-region"
-        label="Cloud and region"
-        help="Fills Base URL with the Defender API host of your cloud and region."
-      >
-        {(control) => (
-          <RegionSelect control={control} partner={partner} value={region} onChange={chooseRegion} />
-        )}
-      </FormField>
-
-      <TextField
-        id="connect-base-url"
-        label="Base URL"
-        help={helpFor("baseUrl")}
-        error={errorOf("baseUrl")}
-        warning={warningFor("baseUrl")}
-        mono
-        {...register("baseUrl")}
-        inputMode="url"
-        autoComplete="off"
-        spellCheck={false}
-        placeholder="https://api.security.microsoft.com"
-      />
-
-      <TextField
-        id="connect-tenant-id"
-        label="Tenant ID"
-        help={helpFor("tenantId")}
-        error={errorOf("tenantId")}
-        warning={warningFor("tenantId")}
-        mono
-        {...register("tenantId")}
-        autoComplete="off"
-        spellCheck={false}
-      />
-
-      <TextField
-        id="connect-app-id"
-        label="App ID"
-        help={helpFor("appId")}
-        error={errorOf("appId")}
-        warning={warningFor("appId")}
-        mono
-        {...register("appId")}
-        autoComplete="off"
-        spellCheck={false}
-      />
-
-      <FormField
-        id="connect-app-secret"
-        label="App Secret"
-        help={helpFor("appSecret")}
-        error={errorOf("appSecret")}
-      >
-        {(control) => (
-          <SecretInput control={control} registration={register("appSecret")} label="App Secret" />
-        )}
-      </FormField>
+      {partner.fields.map(renderField)}
 
       <TextField
         id="connect-name"
         label="Name"
         optional
         help="How this connection appears in Patchbay, e.g. the tenant's name. Leave it blank to use the default."
-        error={errorOf("name")}
+        error={errors.name?.message}
         warning={warningFor("name")}
-        {...register("name", {
-          setValueAs: (value: string) => (value.trim() === "" ? undefined : value),
-        })}
+        {...register("name")}
         autoComplete="off"
       />
 
@@ -235,24 +309,26 @@ export function ConnectForm({
         error={errors.features?.message}
       />
 
-      <div className={styles.option}>
-        <input
-          type="checkbox"
-          id="connect-probe-all"
-          className={styles.checkbox}
-          aria-describedby="connect-probe-all-help"
-          {...register("probeAll")}
-        />
-        <div>
-          <label htmlFor="connect-probe-all" className={styles.optionLabel}>
-            Also run probes that spend tenant quota (advanced hunting)
-          </label>
-          <p id="connect-probe-all-help" className={styles.note}>
-            The hunting features are proven by a real query, which counts against the tenant's
-            advanced-hunting quota. Left off, Patchbay checks only that their permissions are granted.
-          </p>
+      {quotaProbes.length > 0 ? (
+        <div className={styles.option}>
+          <input
+            type="checkbox"
+            id="connect-probe-all"
+            className={styles.checkbox}
+            aria-describedby="connect-probe-all-help"
+            {...register("probeAll")}
+          />
+          <div>
+            <label htmlFor="connect-probe-all" className={styles.optionLabel}>
+              Also run probes that spend tenant quota: {quotaProbes.map((f) => f.label).join(", ")}
+            </label>
+            <p id="connect-probe-all-help" className={styles.note}>
+              These features are proven by a real query, which counts against the tenant's quota. Left off,
+              Patchbay checks only that their permissions are granted.
+            </p>
+          </div>
         </div>
-      </div>
+      ) : null}
 
       {errors.root?.server ? (
         <p className={styles.formError} role="alert">
@@ -267,7 +343,7 @@ export function ConnectForm({
         <button type="submit" className={buttonClass("primary")} disabled={isSubmitting}>
           Connect
         </button>
-        <ProgressStatus active={showProgress}>Verifying with Microsoft…</ProgressStatus>
+        <ProgressStatus active={showProgress}>{`Verifying with ${partner.verifiesWith}…`}</ProgressStatus>
       </FormActions>
       <p className={styles.note}>
         Test connection verifies without storing anything. Connect verifies again and stores the connection

@@ -3,7 +3,7 @@ import { useNavigate } from "react-router";
 import { z } from "zod";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import { verificationReportSchema } from "../../../../shared/contract";
-import type { DefenderConnect } from "../../../../shared/partners/defender";
+import type { ConnectRequest } from "../../../../shared/partners/registry";
 import { useToast } from "../../../components/toaster";
 import { ApiRequestError, errorMessage } from "../../../lib/api-client";
 import { useConnectIntegration, useTestConnection } from "../api/mutations";
@@ -53,7 +53,7 @@ export function ConnectPanel({ partner, initialValues, onDraftChange }: ConnectP
     return { ok: false, fieldErrors };
   }
 
-  async function test(input: DefenderConnect): Promise<SubmitOutcome> {
+  async function test(input: ConnectRequest): Promise<SubmitOutcome> {
     setOutcome(null);
     try {
       const report = await testConnection.mutateAsync(input);
@@ -64,7 +64,7 @@ export function ConnectPanel({ partner, initialValues, onDraftChange }: ConnectP
     }
   }
 
-  async function connect(input: DefenderConnect): Promise<SubmitOutcome> {
+  async function connect(input: ConnectRequest): Promise<SubmitOutcome> {
     setOutcome(null);
     try {
       const integration = await connectIntegration.mutateAsync(input);

@@ -4,7 +4,6 @@ import { useForm } from "react-hook-form";
 import { z } from "zod";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { Integration, VerificationReport } from "../../../../shared/contract";
-import { type DefenderFeatureId, featuresSchema } from "../../../../shared/partners/defender";
 import { buttonClass } from "../../../components/button";
 import { FormActions, ProgressStatus } from "../../../components/form-layout";
 import { ReadOnlyNotice } from "../../../components/read-only-notice";
@@ -19,7 +18,13 @@ export type SaveFeaturesResult =
   | { ok: true }
   | { ok: false; report?: VerificationReport | undefined; fieldError?: string | undefined; message?: string };
 
-const manageSchema = z.object({ features: featuresSchema });
+/** The checkboxes offer only the catalog's features; the server refuses any other id with its own message. */
+const manageSchema = z.object({
+  features: z
+    .array(z.string(), { error: "Choose at least one feature." })
+    .min(1, "Choose at least one feature.")
+    .transform((ids) => [...new Set(ids)]),
+});
 
 function ManageFeaturesForm({
   partner,
@@ -28,8 +33,8 @@ function ManageFeaturesForm({
   onCancel,
 }: {
   partner: PartnerCatalogEntry;
-  enabled: DefenderFeatureId[];
-  onSave: (features: DefenderFeatureId[]) => Promise<SaveFeaturesResult>;
+  enabled: string[];
+  onSave: (features: string[]) => Promise<SaveFeaturesResult>;
   onCancel: () => void;
 }) {
   const [report, setReport] = useState<VerificationReport | undefined>(undefined);
@@ -93,7 +98,7 @@ function ManageFeaturesForm({
         <button type="button" className={buttonClass()} disabled={isSubmitting} onClick={onCancel}>
           Cancel
         </button>
-        <ProgressStatus active={showProgress}>Verifying with Microsoft…</ProgressStatus>
+        <ProgressStatus active={showProgress}>{`Verifying with ${partner.verifiesWith}…`}</ProgressStatus>
       </FormActions>
       <p className={styles.note}>
         Patchbay verifies the connection with the new features before saving them. Add the permissions they
@@ -107,7 +112,7 @@ interface FeaturesSectionProps {
   integration: Integration;
   partner: PartnerCatalogEntry | undefined;
   /** PATCHes `features`; the server verifies the connection with them before storing. */
-  onSaveFeatures: (features: DefenderFeatureId[]) => Promise<SaveFeaturesResult>;
+  onSaveFeatures: (features: string[]) => Promise<SaveFeaturesResult>;
   /** Why the user cannot change the features (a viewer); undefined when they can. */
   readOnlyReason?: string | undefined;
 }
@@ -132,7 +137,7 @@ export function FeaturesSection({
   }, [managing]);
   const canManage = integration.status !== "disconnected" && partner !== undefined;
 
-  async function save(features: DefenderFeatureId[]): Promise<SaveFeaturesResult> {
+  async function save(features: string[]): Promise<SaveFeaturesResult> {
     const outcome = await onSaveFeatures(features);
     if (outcome.ok) setManaging(false);
     return outcome;
@@ -173,7 +178,7 @@ export function FeaturesSection({
       {canManage && readOnlyReason === undefined && managing ? (
         <ManageFeaturesForm
           partner={partner}
-          enabled={knownFeatureIds(enabled)}
+          enabled={knownFeatureIds(partner, enabled)}
           onSave={save}
           onCancel={() => setManaging(false)}
         />

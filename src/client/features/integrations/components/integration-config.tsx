@@ -1,5 +1,5 @@
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
-import type { Integration } from "../../../../shared/contract";
+import { configText, type Integration } from "../../../../shared/contract";
 import { CopyButton } from "../../../components/copy-button";
 import styles from "./integration-config.module.css";
 
@@ -8,15 +8,19 @@ interface IntegrationConfigProps {
   partner: PartnerCatalogEntry | undefined;
 }
 
-/** The non-secret configuration, each value copyable for the Azure portal or a support ticket. */
+/**
+ * The non-secret configuration (the partner's fields, as its catalog labels them), each value copyable for the
+ * partner's portal or a support ticket.
+ */
 export function IntegrationConfig({ integration, partner }: IntegrationConfigProps) {
-  const { baseUrl, tenantId, appId, cloud } = integration.config;
+  const { cloud } = integration.config;
   const cloudLabel = partner?.clouds.find((c) => c.id === cloud)?.label ?? cloud;
-  const rows = [
-    { label: "Base URL", value: baseUrl },
-    { label: "Tenant ID", value: tenantId },
-    { label: "App ID", value: appId },
-  ];
+  const rows = (partner?.fields ?? [])
+    .filter((field) => field.kind !== "secret")
+    .flatMap((field) => {
+      const value = configText(integration.config, field.name);
+      return value === undefined || value === "" ? [] : [{ label: field.label, value }];
+    });
   return (
     <dl className={styles.list}>
       {rows.map(({ label, value }) => (
@@ -28,10 +32,12 @@ export function IntegrationConfig({ integration, partner }: IntegrationConfigPro
           </dd>
         </div>
       ))}
-      <div className={styles.row}>
-        <dt>Cloud</dt>
-        <dd>{cloudLabel}</dd>
-      </div>
+      {cloudLabel ? (
+        <div className={styles.row}>
+          <dt>Cloud</dt>
+          <dd>{cloudLabel}</dd>
+        </div>
+      ) : null}
     </dl>
   );
 }

@@ -2,9 +2,13 @@ import { ArrowLeft, RefreshCw } from "lucide-react";
 import { type ReactNode, useRef } from "react";
 import { Link } from "react-router";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
-import type { Integration, VerificationReport } from "../../../../shared/contract";
-import { verificationReportSchema } from "../../../../shared/contract";
-import type { DefenderFeatureId } from "../../../../shared/partners/defender";
+import {
+  configText,
+  type Integration,
+  type VerificationReport,
+  verificationReportSchema,
+} from "../../../../shared/contract";
+import { replaceSecretRequest, secretFieldOf } from "../../../../shared/partners/registry";
 import { buttonClass } from "../../../components/button";
 import { ProgressStatus } from "../../../components/form-layout";
 import panelStyles from "../../../components/panel.module.css";
@@ -27,16 +31,15 @@ import { type SaveSecretResult, SecretSection } from "./secret-section";
 import { StatusBadge, statusLabel } from "./status-badge";
 import { VerificationChecklist } from "./verification-checklist";
 
-/** The connect page, prefilled with this integration's non-secret configuration. */
-function connectAgainPath(integration: Integration): string {
-  const { baseUrl, tenantId, appId, features } = integration.config;
-  const query = new URLSearchParams({
-    baseUrl,
-    tenantId,
-    appId,
-    name: integration.name,
-    features: features.join(","),
-  });
+/** The connect page, prefilled with this integration's non-secret configuration (its partner's fields). */
+function connectAgainPath(integration: Integration, partner: PartnerCatalogEntry | undefined): string {
+  const query = new URLSearchParams();
+  for (const field of partner?.fields ?? []) {
+    const value = field.kind === "secret" ? undefined : configText(integration.config, field.name);
+    if (value !== undefined) query.set(field.name, value);
+  }
+  query.set("name", integration.name);
+  query.set("features", integration.config.features.join(","));
   return `/integrations/connect/${integration.partner}?${query.toString()}`;
 }
 
@@ -116,9 +119,9 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
     }
   }
 
-  async function saveSecret(appSecret: string): Promise<SaveSecretResult> {
+  async function saveSecret(secret: string): Promise<SaveSecretResult> {
     try {
-      await update.mutateAsync({ appSecret });
+      await update.mutateAsync(replaceSecretRequest(integration.partner, secret));
       notify({
         tone: "success",
         title: "Secret replaced",
@@ -126,11 +129,11 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
       });
       return { ok: true };
     } catch (error) {
-      return updateFailure(error, "appSecret");
+      return updateFailure(error, secretFieldOf(integration.partner).field);
     }
   }
 
-  async function saveFeatures(features: DefenderFeatureId[]): Promise<SaveFeaturesResult> {
+  async function saveFeatures(features: string[]): Promise<SaveFeaturesResult> {
     try {
       const updated = await update.mutateAsync({ features });
       notify({
@@ -187,7 +190,7 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
           {readOnlyReason !== undefined ? (
             <RestrictedActions disconnected={disconnected} reason={readOnlyReason} />
           ) : disconnected ? (
-            <Link to={connectAgainPath(integration)} className={buttonClass("primary")}>
+            <Link to={connectAgainPath(integration, partner)} className={buttonClass("primary")}>
               Connect again
             </Link>
           ) : (
@@ -203,6 +206,7 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
                 Re-check
               </button>
               <DisconnectDialog
+                partner={partner}
                 integrationName={integration.name}
                 onConfirm={confirmDisconnect}
                 fallbackFocus={headingRef}
@@ -210,13 +214,13 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
             </>
           )}
           <ProgressStatus id="recheck-progress" active={showRecheckProgress}>
-            Checking with Microsoft…
+            {`Checking with ${partner?.verifiesWith ?? "the partner"}…`}
           </ProgressStatus>
         </div>
       </header>
 
       <Section id="section-status" title="Status">
-        <IntegrationStatus integration={integration} />
+        <IntegrationStatus integration={integration} partner={partner} />
       </Section>
       <Section id="section-features" title="Features">
         <FeaturesSection
@@ -236,7 +240,12 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
           onSaveSecret={saveSecret}
           readOnlyReason={readOnlyReason}
         />
-        <SecretExpiry integration={integration} onSaveExpiry={saveExpiry} readOnlyReason={readOnlyReason} />
+        <SecretExpiry
+          integration={integration}
+          partner={partner}
+          onSaveExpiry={saveExpiry}
+          readOnlyReason={readOnlyReason}
+        />
       </Section>
       <Section id="section-permissions" title="Permissions">
         <PermissionList

@@ -1,14 +1,18 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
+import { partnerCatalog } from "../../../../shared/partners/registry";
 import { makeIntegration } from "../integration-fixtures";
 import { IntegrationStatus } from "./integration-status";
+
+const [defender] = partnerCatalog();
 
 describe("IntegrationStatus", () => {
   it("explains an error with what to do and details for support", async () => {
     const user = userEvent.setup();
     render(
       <IntegrationStatus
+        partner={defender}
         integration={makeIntegration({
           status: "error",
           error: {
@@ -28,7 +32,7 @@ describe("IntegrationStatus", () => {
 
   it("shows last checked and last success as machine-readable times", () => {
     const { container } = render(
-      <IntegrationStatus integration={makeIntegration({ lastSuccessAt: null })} />,
+      <IntegrationStatus partner={defender} integration={makeIntegration({ lastSuccessAt: null })} />,
     );
     expect(container.querySelector('time[datetime="2025-11-22T09:00:00.000Z"]')).toBeInTheDocument();
     expect(screen.getByText("Last success").nextElementSibling).toHaveTextContent("Never");
@@ -37,6 +41,7 @@ describe("IntegrationStatus", () => {
   it("says what Disconnect erased and kept", () => {
     render(
       <IntegrationStatus
+        partner={defender}
         integration={makeIntegration({ status: "disconnected", disconnectedAt: "2025-11-22T10:00:00.000Z" })}
       />,
     );

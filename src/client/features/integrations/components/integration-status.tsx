@@ -1,23 +1,33 @@
+import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { Integration } from "../../../../shared/contract";
 import { Timestamp } from "../../../components/timestamp";
 import styles from "./integration-status.module.css";
 import { SupportDetails } from "./support-details";
 
-function Explanation({ integration }: { integration: Integration }) {
+interface StatusProps {
+  integration: Integration;
+  partner: PartnerCatalogEntry | undefined;
+}
+
+function Explanation({ integration, partner }: StatusProps) {
   const { status, error } = integration;
+  const secretLabel = partner?.fields.find((field) => field.kind === "secret")?.label ?? "secret";
   if (status === "disconnected") {
     return (
       <p>
-        Disconnected. The App Secret was erased: its encryption key was destroyed, so no stored copy of it can
-        be read again, and Patchbay no longer checks this tenant. The configuration and the event log below
-        are kept. The secret itself still works in Microsoft Entra ID: delete it there under App registrations
-        → Certificates &amp; secrets.
+        Disconnected. The {secretLabel} was erased: its encryption key was destroyed, so no stored copy of it
+        can be read again, and Patchbay no longer checks this connection. The configuration and the event log
+        below are kept. {partner?.revokeSecretNote}
       </p>
     );
   }
-  if (status === "checking") return <p>Patchbay is verifying this connection with Microsoft right now.</p>;
+  if (status === "checking") {
+    return (
+      <p>{`Patchbay is verifying this connection with ${partner?.verifiesWith ?? "the partner"} right now.`}</p>
+    );
+  }
   if (status === "connected") {
-    return <p>The last check signed in to Microsoft Entra ID and read from the Defender API.</p>;
+    return <p>{partner?.checkSummary ?? "The last check passed."}</p>;
   }
   if (!error) {
     return (
@@ -37,10 +47,10 @@ function Explanation({ integration }: { integration: Integration }) {
 }
 
 /** Why the integration has its status, and when it was last checked and last worked. */
-export function IntegrationStatus({ integration }: { integration: Integration }) {
+export function IntegrationStatus({ integration, partner }: StatusProps) {
   return (
     <div className={styles.status}>
-      <Explanation integration={integration} />
+      <Explanation integration={integration} partner={partner} />
       <dl className={styles.times}>
         <div>
           <dt>Last checked</dt>

@@ -2,7 +2,7 @@ import { CalendarCheck, CircleX, type LucideIcon, Plug, TriangleAlert } from "lu
 import { type RefObject, useRef } from "react";
 import { Link } from "react-router";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
-import type { Integration } from "../../../../shared/contract";
+import { configText, type Integration } from "../../../../shared/contract";
 import { buttonClass } from "../../../components/button";
 import panelStyles from "../../../components/panel.module.css";
 import { ReadOnlyNotice } from "../../../components/read-only-notice";
@@ -46,12 +46,25 @@ function SecretExpiryNote({ expiresAt }: { expiresAt: string }) {
   );
 }
 
+/** “Tenant <id>”: what tells this connection from another of the partner's (its catalog identity field). */
+function Identity({ partner, integration }: { partner: PartnerCatalogEntry; integration: Integration }) {
+  const value = configText(integration.config, partner.identity.field);
+  if (value === undefined) return null;
+  return (
+    <>
+      {partner.identity.label} <code>{value}</code> ·{" "}
+    </>
+  );
+}
+
 function ConnectionRow({
+  partner,
   integration,
   onDisconnect,
   fallbackFocus,
   readOnly,
 }: {
+  partner: PartnerCatalogEntry;
   integration: Integration;
   onDisconnect: (integration: Integration) => Promise<void>;
   fallbackFocus: RefObject<HTMLHeadingElement | null>;
@@ -66,8 +79,8 @@ function ConnectionRow({
           <span>{integration.name}</span>
         </p>
         <p className={styles.meta}>
-          Tenant <code>{integration.config.tenantId}</code> · Last checked{" "}
-          <Timestamp value={integration.lastCheckedAt} />
+          <Identity partner={partner} integration={integration} />
+          Last checked <Timestamp value={integration.lastCheckedAt} />
         </p>
         {integration.secret.expiresAt ? <SecretExpiryNote expiresAt={integration.secret.expiresAt} /> : null}
       </div>
@@ -81,6 +94,7 @@ function ConnectionRow({
         </Link>
         {readOnly ? null : (
           <DisconnectDialog
+            partner={partner}
             integrationName={integration.name}
             onConfirm={() => onDisconnect(integration)}
             fallbackFocus={fallbackFocus}
@@ -92,7 +106,13 @@ function ConnectionRow({
   );
 }
 
-function DisconnectedHistory({ integrations }: { integrations: Integration[] }) {
+function DisconnectedHistory({
+  partner,
+  integrations,
+}: {
+  partner: PartnerCatalogEntry;
+  integrations: Integration[];
+}) {
   return (
     <details className={styles.history}>
       <summary>Disconnected ({integrations.length})</summary>
@@ -101,8 +121,8 @@ function DisconnectedHistory({ integrations }: { integrations: Integration[] }) 
           <li key={integration.id}>
             <Link to={`/integrations/${integration.id}`}>{integration.name}</Link>{" "}
             <span className={styles.meta}>
-              · Tenant <code>{integration.config.tenantId}</code> · Disconnected{" "}
-              <Timestamp value={integration.disconnectedAt} never="at an unknown time" />
+              · <Identity partner={partner} integration={integration} />
+              Disconnected <Timestamp value={integration.disconnectedAt} never="at an unknown time" />
             </span>
           </li>
         ))}
@@ -160,6 +180,7 @@ export function PartnerCard({ partner, integrations, onDisconnect, readOnlyReaso
         <ul className={styles.connections} aria-label={`${partner.name} connections`}>
           {active.map((integration) => (
             <ConnectionRow
+              partner={partner}
               key={integration.id}
               integration={integration}
               onDisconnect={onDisconnect}
@@ -171,7 +192,7 @@ export function PartnerCard({ partner, integrations, onDisconnect, readOnlyReaso
       ) : (
         <p className={styles.meta}>Not connected.</p>
       )}
-      {history.length > 0 ? <DisconnectedHistory integrations={history} /> : null}
+      {history.length > 0 ? <DisconnectedHistory partner={partner} integrations={history} /> : null}
     </article>
   );
 }

@@ -1,8 +1,10 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect } from "react";
+import { useEffect, useMemo } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
-import { appSecretSchema } from "../../../../shared/partners/defender";
+import type { PartnerCatalogEntry } from "../../../../shared/catalog";
+import type { PartnerId } from "../../../../shared/partners/ids";
+import { secretFieldOf } from "../../../../shared/partners/registry";
 import { buttonClass } from "../../../components/button";
 import { FormField } from "../../../components/form-field";
 import { FormActions, formStyles, ProgressStatus } from "../../../components/form-layout";
@@ -10,48 +12,57 @@ import { useDelayedFlag } from "../../../lib/use-delayed-flag";
 import styles from "./replace-secret-form.module.css";
 import { SecretInput } from "./secret-input";
 
-/** Blank keeps the stored secret; anything else must be a plausible secret Value. */
-const replaceSecretSchema = z.object({
-  appSecret: z
-    .string()
-    .transform((value) => (value.trim() === "" ? undefined : value))
-    .pipe(appSecretSchema.optional()),
-});
+/** Blank keeps the stored secret; anything else must pass the partner's rules for its secret. */
+function replaceSecretSchema(partner: PartnerId) {
+  return z.object({
+    secret: z
+      .string()
+      .transform((value) => (value.trim() === "" ? undefined : value))
+      .pipe(secretFieldOf(partner).schema.optional()),
+  });
+}
+type ReplaceSecretSchema = ReturnType<typeof replaceSecretSchema>;
 
 export type ReplaceSecretOutcome = { ok: true } | { ok: false; fieldError?: string | undefined };
 
 interface ReplaceSecretFormProps {
+  partnerId: PartnerId;
+  /** For the secret's label and help; the catalog may still be loading. */
+  partner: PartnerCatalogEntry | undefined;
   /** Re-verifies with the new secret and stores it only if verification passes. */
   onSave: (appSecret: string) => Promise<ReplaceSecretOutcome>;
   /** Closes the form and keeps the stored secret. */
   onKeep: () => void;
 }
 
-export function ReplaceSecretForm({ onSave, onKeep }: ReplaceSecretFormProps) {
+export function ReplaceSecretForm({ partnerId, partner, onSave, onKeep }: ReplaceSecretFormProps) {
+  const schema = useMemo(() => replaceSecretSchema(partnerId), [partnerId]);
+  const field = partner?.fields.find((f) => f.kind === "secret");
+  const label = field?.label ?? "Secret";
   const {
     register,
     handleSubmit,
     setError,
     setFocus,
     formState: { errors, isSubmitting },
-  } = useForm<z.input<typeof replaceSecretSchema>, unknown, z.output<typeof replaceSecretSchema>>({
-    resolver: zodResolver(replaceSecretSchema),
+  } = useForm<z.input<ReplaceSecretSchema>, unknown, z.output<ReplaceSecretSchema>>({
+    resolver: zodResolver(schema),
     mode: "onTouched",
-    defaultValues: { appSecret: "" },
+    defaultValues: { secret: "" },
   });
   const showProgress = useDelayedFlag(isSubmitting);
 
   // The field appears because the user chose Replace: take them to it.
-  useEffect(() => setFocus("appSecret"), [setFocus]);
+  useEffect(() => setFocus("secret"), [setFocus]);
 
-  const save = handleSubmit(async ({ appSecret }) => {
-    if (appSecret === undefined) {
+  const save = handleSubmit(async ({ secret }) => {
+    if (secret === undefined) {
       onKeep();
       return;
     }
-    const outcome = await onSave(appSecret);
+    const outcome = await onSave(secret);
     if (!outcome.ok && outcome.fieldError) {
-      setError("appSecret", { type: "server", message: outcome.fieldError }, { shouldFocus: true });
+      setError("secret", { type: "server", message: outcome.fieldError }, { shouldFocus: true });
     }
   });
 
@@ -65,13 +76,11 @@ export function ReplaceSecretForm({ onSave, onKeep }: ReplaceSecretFormProps) {
     >
       <FormField
         id="replace-app-secret"
-        label="App Secret"
-        help="The new secret's Value from Certificates & secrets. Patchbay verifies it before storing it; leave it blank to keep the current secret."
-        error={errors.appSecret?.message}
+        label={label}
+        help={`${field ? `${field.help} ` : ""}Patchbay verifies the new one before storing it; leave it blank to keep the current secret.`}
+        error={errors.secret?.message}
       >
-        {(control) => (
-          <SecretInput control={control} registration={register("appSecret")} label="App Secret" />
-        )}
+        {(control) => <SecretInput control={control} registration={register("secret")} label={label} />}
       </FormField>
       <FormActions>
         <button type="submit" className={buttonClass("primary")} disabled={isSubmitting}>
@@ -80,7 +89,9 @@ export function ReplaceSecretForm({ onSave, onKeep }: ReplaceSecretFormProps) {
         <button type="button" className={buttonClass()} disabled={isSubmitting} onClick={onKeep}>
           Cancel
         </button>
-        <ProgressStatus active={showProgress}>Verifying with Microsoft…</ProgressStatus>
+        <ProgressStatus
+          active={showProgress}
+        >{`Verifying with ${partner?.verifiesWith ?? "the partner"}…`}</ProgressStatus>
       </FormActions>
     </form>
   );

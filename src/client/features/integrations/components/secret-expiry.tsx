@@ -3,8 +3,9 @@ import { CalendarCheck, CircleHelp, CircleX, type LucideIcon, TriangleAlert } fr
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
+import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import type { Integration } from "../../../../shared/contract";
-import { secretExpiresAtSchema } from "../../../../shared/partners/defender";
+import { secretExpiresAtSchema } from "../../../../shared/partners/common";
 import { buttonClass } from "../../../components/button";
 import { TextField } from "../../../components/form-field";
 import { FormActions, ProgressStatus } from "../../../components/form-layout";
@@ -146,6 +147,8 @@ function ExpiryForm({
 
 interface SecretExpiryProps {
   integration: Integration;
+  /** For how the partner learns the expiry; the catalog may still be loading. */
+  partner?: PartnerCatalogEntry | undefined;
   /** PATCHes `secretExpiresAt`: a day (YYYY-MM-DD), or null to clear it. */
   onSaveExpiry: (date: string | null) => Promise<SaveExpiryResult>;
   /** Why the user cannot set the date (a viewer); undefined when they can. */
@@ -156,7 +159,7 @@ interface SecretExpiryProps {
  * When the App Secret expires and where Patchbay learnt it; when Microsoft Graph did not tell, a small form to type
  * the date from Certificates & secrets (or clear the typed one).
  */
-export function SecretExpiry({ integration, onSaveExpiry, readOnlyReason }: SecretExpiryProps) {
+export function SecretExpiry({ integration, partner, onSaveExpiry, readOnlyReason }: SecretExpiryProps) {
   const { secret } = integration;
   // An erased secret (disconnected) has no expiry worth showing here.
   if (!secret.configured) return null;
@@ -174,10 +177,7 @@ export function SecretExpiry({ integration, onSaveExpiry, readOnlyReason }: Secr
       </p>
       {reportNote ? <p className={styles.muted}>{reportNote}</p> : null}
       {!secret.expiresAt && integration.status !== "disconnected" ? (
-        <p className={styles.muted}>
-          Patchbay reads it through Microsoft Graph when the Secret expiry feature is enabled
-          (Application.Read.All), or you can type it below.
-        </p>
+        <p className={styles.muted}>{partner?.expiryNote ?? "You can type it below."}</p>
       ) : null}
       {editable && readOnlyReason !== undefined ? (
         <div className={styles.restricted}>

@@ -2,9 +2,11 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { VerificationReport } from "../../../../shared/contract";
+import { partnerCatalog } from "../../../../shared/partners/registry";
 import { erasedSecret, makeIntegration } from "../integration-fixtures";
 import { type SaveSecretResult, SecretSection } from "./secret-section";
 
+const [defender] = partnerCatalog();
 const NEW_SECRET = "xyz8Q~anotherFakeSecretValue.0987654321";
 
 const failedReport: VerificationReport = {
@@ -30,7 +32,7 @@ const failedReport: VerificationReport = {
 
 describe("SecretSection", () => {
   it("shows a configured secret as fingerprint and date, never a value", () => {
-    render(<SecretSection integration={makeIntegration()} onSaveSecret={vi.fn()} />);
+    render(<SecretSection partner={defender} integration={makeIntegration()} onSaveSecret={vi.fn()} />);
     expect(screen.getByText(/^Configured · 3f9a0c1d2e4b · /)).toBeInTheDocument();
     expect(screen.queryByLabelText("App Secret")).not.toBeInTheDocument();
   });
@@ -38,7 +40,7 @@ describe("SecretSection", () => {
   it("replaces the secret with only the new value", async () => {
     const user = userEvent.setup();
     const onSaveSecret = vi.fn(async (): Promise<SaveSecretResult> => ({ ok: true }));
-    render(<SecretSection integration={makeIntegration()} onSaveSecret={onSaveSecret} />);
+    render(<SecretSection partner={defender} integration={makeIntegration()} onSaveSecret={onSaveSecret} />);
     await user.click(screen.getByRole("button", { name: "Replace" }));
     const field = screen.getByLabelText("App Secret");
     expect(field).toHaveFocus();
@@ -53,7 +55,7 @@ describe("SecretSection", () => {
   it("keeps the stored secret when saved blank", async () => {
     const user = userEvent.setup();
     const onSaveSecret = vi.fn();
-    render(<SecretSection integration={makeIntegration()} onSaveSecret={onSaveSecret} />);
+    render(<SecretSection partner={defender} integration={makeIntegration()} onSaveSecret={onSaveSecret} />);
     await user.click(screen.getByRole("button", { name: "Replace" }));
     await user.click(screen.getByRole("button", { name: "Save new secret" }));
     expect(onSaveSecret).not.toHaveBeenCalled();
@@ -63,7 +65,7 @@ describe("SecretSection", () => {
   it("refuses a secret ID before sending anything", async () => {
     const user = userEvent.setup();
     const onSaveSecret = vi.fn();
-    render(<SecretSection integration={makeIntegration()} onSaveSecret={onSaveSecret} />);
+    render(<SecretSection partner={defender} integration={makeIntegration()} onSaveSecret={onSaveSecret} />);
     await user.click(screen.getByRole("button", { name: "Replace" }));
     await user.type(screen.getByLabelText("App Secret"), "0f8fad5b-d9cb-469f-a165-70867728950e");
     await user.click(screen.getByRole("button", { name: "Save new secret" }));
@@ -74,7 +76,7 @@ describe("SecretSection", () => {
   it("shows the checklist when the new secret fails verification, and keeps the form open", async () => {
     const user = userEvent.setup();
     const onSaveSecret = vi.fn(async (): Promise<SaveSecretResult> => ({ ok: false, report: failedReport }));
-    render(<SecretSection integration={makeIntegration()} onSaveSecret={onSaveSecret} />);
+    render(<SecretSection partner={defender} integration={makeIntegration()} onSaveSecret={onSaveSecret} />);
     await user.click(screen.getByRole("button", { name: "Replace" }));
     await user.type(screen.getByLabelText("App Secret"), NEW_SECRET);
     await user.click(screen.getByRole("button", { name: "Save new secret" }));

@@ -18,7 +18,7 @@ interface SecretSectionProps {
   /** For the features' labels in a failed verification's checklist. */
   partner?: PartnerCatalogEntry | undefined;
   /** PATCHes only the new secret; the server stores it only if verification with it passes. */
-  onSaveSecret: (appSecret: string) => Promise<SaveSecretResult>;
+  onSaveSecret: (secret: string) => Promise<SaveSecretResult>;
   /** Why the user cannot replace the secret (a viewer); undefined when they can. */
   readOnlyReason?: string | undefined;
 }
@@ -40,9 +40,9 @@ export function SecretSection({ integration, partner, onSaveSecret, readOnlyReas
   const { secret } = integration;
   const canReplace = integration.status !== "disconnected";
 
-  async function save(appSecret: string): Promise<ReplaceSecretOutcome> {
+  async function save(secret: string): Promise<ReplaceSecretOutcome> {
     setFailure(null);
-    const result = await onSaveSecret(appSecret);
+    const result = await onSaveSecret(secret);
     if (result.ok) {
       setReplacing(false);
       return { ok: true };
@@ -81,7 +81,7 @@ export function SecretSection({ integration, partner, onSaveSecret, readOnlyReas
         </div>
       ) : null}
       {canReplace && readOnlyReason === undefined && replacing ? (
-        <ReplaceSecretForm onSave={save} onKeep={keep} />
+        <ReplaceSecretForm partnerId={integration.partner} partner={partner} onSave={save} onKeep={keep} />
       ) : null}
       {failure?.message ? (
         <p className={styles.error} role="alert">

@@ -1,25 +1,59 @@
 import { Info } from "lucide-react";
-import type { PartnerCatalogEntry } from "../../../../shared/catalog";
-import { CopyButton } from "../../../components/copy-button";
-import { NewTabLink } from "../../../components/new-tab-link";
+import type { PartnerCatalogEntry } from "../../../../../shared/catalog";
+import {
+  adminConsentUrl,
+  defenderClouds,
+  isGuid,
+  parseDefenderBaseUrl,
+} from "../../../../../shared/partners/defender";
+import { CopyButton } from "../../../../components/copy-button";
+import { NewTabLink } from "../../../../components/new-tab-link";
 import {
   type ConnectDraft,
-  consentLink,
   featureLabel,
   groupByApi,
   type NeededPermission,
   permissionsForFeatures,
   portalTabOf,
-} from "../features";
+} from "../../features";
+import type { SetupGuideProps } from "../types";
 import styles from "./setup-guide.module.css";
 
 /** Each distinct Entra admin center, with the clouds it serves. */
-function entraPortals(partner: PartnerCatalogEntry): Array<{ url: string; clouds: string }> {
+function entraPortals(): Array<{ url: string; clouds: string }> {
   const portals = new Map<string, string[]>();
-  for (const cloud of partner.clouds) {
+  for (const cloud of Object.values(defenderClouds)) {
     portals.set(cloud.entraPortal, [...(portals.get(cloud.entraPortal) ?? []), cloud.label]);
   }
   return [...portals].map(([url, clouds]) => ({ url, clouds: clouds.join(", ") }));
+}
+
+/** The hosts of the operator's extra endpoints the catalog lists, so the Base URL parses as on the server. */
+function operatorHosts(partner: PartnerCatalogEntry): string[] {
+  return partner.fields
+    .flatMap((field) => field.options)
+    .filter((option) => option.operatorConfigured)
+    .map((option) => option.value.replace(/^https:\/\//, ""));
+}
+
+/**
+ * The tenant's admin-consent link for this app, in the cloud of the Base URL typed so far (commercial until it is
+ * valid), or undefined while Tenant ID or App ID is not a GUID yet.
+ */
+export function draftConsentLink(
+  partner: PartnerCatalogEntry,
+  draft: ConnectDraft,
+): { url: string; host: string; cloudLabel: string } | undefined {
+  const tenant = (draft.values.tenantId ?? "").trim().toLowerCase();
+  const app = (draft.values.appId ?? "").trim().toLowerCase();
+  if (!isGuid(tenant) || !isGuid(app)) return undefined;
+  const parsed = parseDefenderBaseUrl(draft.values.baseUrl ?? "", operatorHosts(partner));
+  const cloud = defenderClouds[parsed.ok ? parsed.region.cloud : "commercial"];
+  return {
+    url: adminConsentUrl(cloud.authorityHost, tenant, app),
+    host: cloud.authorityHost,
+    cloudLabel: cloud.label,
+  };
 }
 
 type GuideEntry = PartnerCatalogEntry["permissionGuide"][number];
@@ -85,22 +119,16 @@ function PermissionsToAdd({ partner, needed }: { partner: PartnerCatalogEntry; n
   );
 }
 
-interface SetupGuideProps {
-  partner: PartnerCatalogEntry;
-  /** What the connect form holds now; without it, the partner's default features and no consent link. */
-  draft?: ConnectDraft | undefined;
-}
-
 /**
  * The app-registration steps; the permissions the chosen features need, grouped by API as the Entra portal lists
  * them (with copy buttons); the admin-consent link once Tenant ID and App ID are GUIDs; the permissions the seed
  * guides ask for that Patchbay does not need; and Microsoft's docs.
  */
-export function SetupGuide({ partner, draft }: SetupGuideProps) {
+export function DefenderSetupGuide({ partner, draft }: SetupGuideProps) {
   const chosen = draft?.features ?? partner.defaultFeatures;
   const needed = permissionsForFeatures(partner, chosen);
   const extra = notNeeded(partner, needed, chosen);
-  const consent = draft ? consentLink(partner, draft.cloud, draft.tenantId, draft.appId) : undefined;
+  const consent = draft ? draftConsentLink(partner, draft) : undefined;
 
   return (
     <aside className={styles.guide} aria-label="Setup guide">
@@ -166,7 +194,7 @@ export function SetupGuide({ partner, draft }: SetupGuideProps) {
       <section className={styles.section}>
         <h3>Microsoft documentation</h3>
         <ul className={styles.links}>
-          {entraPortals(partner).map(({ url, clouds }) => (
+          {entraPortals().map(({ url, clouds }) => (
             <li key={url}>
               <NewTabLink href={url}>{`Microsoft Entra admin center (${clouds})`}</NewTabLink>
             </li>

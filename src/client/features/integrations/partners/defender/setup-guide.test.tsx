@@ -1,9 +1,9 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { partnerCatalog } from "../../../../shared/partners/registry";
-import type { ConnectDraft } from "../features";
-import { SetupGuide } from "./setup-guide";
+import { partnerCatalog } from "../../../../../shared/partners/registry";
+import type { ConnectDraft } from "../../features";
+import { DefenderSetupGuide as SetupGuide } from "./setup-guide";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
 const APP = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
@@ -14,8 +14,16 @@ function defender() {
   return entry;
 }
 
-function draft(overrides: Partial<ConnectDraft> = {}): ConnectDraft {
-  return { features: ["alerts", "devices"], tenantId: "", appId: "", cloud: undefined, ...overrides };
+function draft({
+  features = ["alerts", "devices"],
+  ...values
+}: {
+  features?: string[];
+  tenantId?: string;
+  appId?: string;
+  baseUrl?: string;
+} = {}): ConnectDraft {
+  return { features, values };
 }
 
 /** The permission names under one API's heading in "Permissions to add". */
@@ -135,7 +143,14 @@ describe("SetupGuide", () => {
     );
 
     rerender(
-      <SetupGuide partner={partner} draft={draft({ tenantId: TENANT, appId: APP, cloud: "gcc-high" })} />,
+      <SetupGuide
+        partner={partner}
+        draft={draft({
+          tenantId: TENANT,
+          appId: APP,
+          baseUrl: "https://api-gov.securitycenter.microsoft.us",
+        })}
+      />,
     );
     const link = screen.getByRole("link", { name: /Grant admin consent/ });
     expect(link).toHaveAttribute(

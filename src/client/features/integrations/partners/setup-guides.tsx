@@ -1,0 +1,20 @@
+import type { ComponentType } from "react";
+import type { PartnerId } from "../../../../shared/partners/ids";
+import { DefenderSetupGuide } from "./defender/setup-guide";
+import type { SetupGuideProps } from "./types";
+
+/**
+ * The one piece of UI each partner brings: its setup guide, beside the connect form, in the partner's own terms
+ * (Entra's app registration and admin consent for Microsoft). Everything else renders from the catalog.
+ */
+
+export type { SetupGuideProps } from "./types";
+
+const guides: Record<PartnerId, ComponentType<SetupGuideProps>> = {
+  defender: DefenderSetupGuide,
+};
+
+export function PartnerSetupGuide({ partner, draft }: SetupGuideProps) {
+  const Guide = guides[partner.id];
+  return <Guide partner={partner} draft={draft} />;
+}
