@@ -193,8 +193,9 @@ describe("POST /api/integrations/test", () => {
   it("reports timeout when Microsoft answers later than Patchbay's per-call bound", async () => {
     await setSimulatorFault(SIM_SEED.faults.tenantId, { kind: "slow", delayMs: 5_000, target: "api" });
     const report = await test(body("faults"));
+    // The simulator does answer, after 5 s: only Patchbay's own 1.5 s bound can make this a timeout (no wall-clock
+    // assertion here; these machines are noisy).
     expect(report.error?.code).toBe("timeout");
-    expect(report.durationMs).toBeLessThan(5_000);
   });
 
   it("reports timeout when the token request is slow", async () => {
