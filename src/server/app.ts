@@ -14,12 +14,14 @@ import { createSecretVault } from "./crypto/secret-vault";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import type { Env } from "./env";
 import { type RecheckJobs, startRecheckJobs } from "./jobs/recheck";
+import { startSyncJobs } from "./jobs/sync";
 import { AppError } from "./lib/app-error";
 import { safeErrorSerializer } from "./lib/safe-error-log";
 import { auditRoutes } from "./modules/audit/routes";
 import guardPlugin from "./modules/auth/guard";
 import { authRoutes } from "./modules/auth/routes";
 import { createAuthService } from "./modules/auth/service";
+import { dataRoutes } from "./modules/data/routes";
 import { createIntegrationRepository } from "./modules/integrations/repository";
 import { integrationRoutes } from "./modules/integrations/routes";
 import { createIntegrationService } from "./modules/integrations/service";
@@ -27,6 +29,7 @@ import { createPartnerRegistry } from "./partners/registry";
 import errorsPlugin from "./plugins/errors";
 import securityPlugin from "./plugins/security";
 import staticPlugin from "./plugins/static";
+import { createSyncEngine, type SyncEngine } from "./sync/engine";
 
 export interface BuildAppOptions {
   env: Env;
@@ -46,6 +49,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The scheduled re-check jobs, or null when PATCHBAY_RECHECK_MINUTES is 0. */
     recheckJobs: RecheckJobs | null;
+    /** The sync engine (tests drive it directly; the jobs run it otherwise). */
+    syncEngine: SyncEngine;
     /** The one-time token of the first-admin setup link, while no user exists (main.ts prints the link). */
     setupToken: string | null;
   }
@@ -193,14 +198,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.close();
     throw error;
   });
-  let jobs: RecheckJobs | null = null;
+  const jobs: Array<{ stop(): Promise<void> }> = [];
   app.addHook("onClose", async () => {
-    await jobs?.stop();
+    for (const started of jobs) await started.stop();
     await database.close();
   });
   try {
     await wire(app, options, database, (started) => {
-      jobs = started;
+      jobs.push(started);
     });
   } catch (error) {
     await app.close();
@@ -213,7 +218,7 @@ async function wire(
   app: FastifyInstance,
   options: BuildAppOptions,
   database: DatabaseHandle,
-  onJobsStarted: (jobs: RecheckJobs) => void,
+  onJobsStarted: (jobs: { stop(): Promise<void> }) => void,
 ) {
   const { env } = options;
   const repo = createIntegrationRepository(database.db);
@@ -259,19 +264,32 @@ async function wire(
     ),
   );
   const extraHosts = env.PATCHBAY_EXTRA_DEFENDER_HOSTS;
+  const partners = createPartnerRegistry({
+    extraHosts,
+    entraAuthority: env.PATCHBAY_ENTRA_AUTHORITY,
+    graphOrigin: env.PATCHBAY_GRAPH_ORIGIN,
+    securityApiOrigin: env.PATCHBAY_SECURITY_API_ORIGIN,
+    callTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS,
+    deadlineMs: env.PATCHBAY_VERIFY_DEADLINE_MS,
+    pageSize: env.PATCHBAY_SYNC_PAGE_SIZE,
+    // A page of 10,000 alerts with their evidence is tens of MB: give it longer than a probe.
+    syncCallTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS * 6,
+  });
   const service = createIntegrationService({
     repo,
     vault,
     secretWarnDays: env.PATCHBAY_SECRET_WARN_DAYS,
-    partners: createPartnerRegistry({
-      extraHosts,
-      entraAuthority: env.PATCHBAY_ENTRA_AUTHORITY,
-      graphOrigin: env.PATCHBAY_GRAPH_ORIGIN,
-      securityApiOrigin: env.PATCHBAY_SECURITY_API_ORIGIN,
-      callTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS,
-      deadlineMs: env.PATCHBAY_VERIFY_DEADLINE_MS,
-    }),
+    partners,
   });
+  const syncEngine = createSyncEngine({
+    db: database.db,
+    vault,
+    partners,
+    log: app.log,
+    budgetWaitMs: 90_000,
+    retentionDays: env.PATCHBAY_RETENTION_DAYS,
+  });
+  app.decorate("syncEngine", syncEngine);
 
   const jobs =
     env.PATCHBAY_RECHECK_MINUTES > 0
@@ -289,6 +307,16 @@ async function wire(
       : null;
   if (jobs) onJobsStarted(jobs);
   app.decorate("recheckJobs", jobs);
+  const syncJobs =
+    env.PATCHBAY_SYNC === "on"
+      ? await startSyncJobs({
+          executeSql: database.executeSql,
+          engine: syncEngine,
+          log: app.log,
+          ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
+        })
+      : null;
+  if (syncJobs) onJobsStarted(syncJobs);
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
@@ -310,6 +338,7 @@ async function wire(
   await app.register(authRoutes(auth, { sessionMaxHours: env.PATCHBAY_SESSION_MAX_HOURS, mutationLimit }));
   await app.register(auditRoutes(database.db));
   await app.register(integrationRoutes(service, mutationLimit));
+  await app.register(dataRoutes(database.db, syncEngine, () => syncJobs, mutationLimit));
   if (options.serveClient ?? true)
     await app.register(staticPlugin, options.clientDir ? { root: options.clientDir } : {});
 }

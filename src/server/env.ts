@@ -54,6 +54,12 @@ const envSchema = z.object({
   PATCHBAY_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Minutes between scheduled re-checks of each connection; 0 turns the scheduler off. */
   PATCHBAY_RECHECK_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  /** Whether this instance runs sync jobs (any number of instances may; each page runs once). */
+  PATCHBAY_SYNC: z.enum(["on", "off"]).default("on"),
+  /** `$top` of a sync page: 10,000 is the Defender API's maximum. */
+  PATCHBAY_SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(10_000),
+  /** Synced alerts older than this many days are deleted. */
+  PATCHBAY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
   PATCHBAY_ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
   PATCHBAY_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(256).optional(),
   PATCHBAY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),

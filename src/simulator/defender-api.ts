@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type BearerCheck, checkBearer, hasAnyRole } from "./bearer";
+import { bulkAlerts, bulkMachines } from "./bulk-data";
 import { BodyTooLargeError, readBody, sendJson } from "./http-helpers";
 import { HuntingError, runHunting } from "./hunting";
 import { applyQuery, type Entity, type EntitySpec, ODataError, parseQuery, type Query } from "./odata";
@@ -18,6 +19,7 @@ import type { AccessTokenClaims, SigningKey } from "./signing-key";
 export const ODATA_CONTENT_TYPE =
   "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8";
 export const RATE_LIMIT_PER_MINUTE = 100;
+export const RATE_LIMIT_PER_HOUR = 1_500;
 /** Advanced hunting: "Up to 45 calls per minute" per tenant (reference/microsoft-defender.md §4.4). */
 export const HUNTING_CALLS_PER_MINUTE = 45;
 const QUERY_BODY_LIMIT_BYTES = 256 * 1024;
@@ -29,6 +31,8 @@ export interface DefenderContext {
   readonly origin: string;
   readonly signingKey: SigningKey;
   readonly rateLimiter: RateLimiter;
+  /** The hourly budget per app (the Defender API's 1,500 calls per hour); absent where the API has none. */
+  readonly hourLimiter?: RateLimiter;
   /** Per-tenant advanced-hunting budget. */
   readonly huntingLimiter: RateLimiter;
   /** Applies an api-target fault of the tenant, if any. Resolves true when the response has been handled. */
@@ -149,7 +153,7 @@ const MACHINES: DefenderEntity = {
     riskScore: "string",
     rbacGroupId: "number",
   },
-  items: (claims) => SIM_DEFENDER_DATA[claims.tid]?.machines ?? [],
+  items: (claims) => bulkMachines(claims.tid) ?? SIM_DEFENDER_DATA[claims.tid]?.machines ?? [],
 };
 
 function alertView(alert: SimAlert, expandEvidence: boolean): Entity {
@@ -176,7 +180,7 @@ const ALERTS: DefenderEntity = {
     category: "string",
   },
   expandable: ["evidence"],
-  items: (claims) => SIM_DEFENDER_DATA[claims.tid]?.alerts ?? [],
+  items: (claims) => bulkAlerts(claims.tid) ?? SIM_DEFENDER_DATA[claims.tid]?.alerts ?? [],
 };
 
 const VULNERABILITIES: DefenderEntity = {
@@ -351,7 +355,8 @@ export async function handleDefenderApi(
 
   if (await ctx.applyApiFault(claims.tid, req, res)) return;
 
-  const retryAfter = ctx.rateLimiter.take(`${claims.tid}:${claims.appid}`);
+  const key = `${claims.tid}:${claims.appid}`;
+  const retryAfter = ctx.rateLimiter.take(key) || (ctx.hourLimiter?.take(key) ?? 0);
   if (retryAfter > 0) {
     sendDefenderRateLimited(res, retryAfter);
     return;

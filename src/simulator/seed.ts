@@ -198,6 +198,17 @@ export const SIM_SEED = {
     description:
       "Alert.Read.All and Machine.Read.All plus roles no feature needs (Machine.Offboard, Machine.RestrictExecution, File.Read.All, Graph Directory.Read.All).",
   },
+  bulkSync: {
+    tenantId: "5d1e8f0a-3c2b-4e7d-9a61-2f4b8c0d7e19",
+    appId: "c3a7e2d4-8b1f-4f6a-9e05-7d2c1b9a4e63",
+    appSecret: "Bk28Q~sYnc0TenantVolume.Data~Flows_0a1b",
+    secretId: "e4b9a1c7-6d2f-4a83-b5e0-91c3d7f2a864",
+    secretValidDays: 365,
+    secretCreatedDaysAgo: 30,
+    secretDisplayName: "patchbay",
+    description:
+      "Alert.Read.All and Machine.Read.All, for sync: give it volume with PUT /__simulator/data/{tenant} (e.g. 100,000 alerts and 20,000 machines).",
+  },
   ambiguousSecretHint: {
     tenantId: "74b0dfc4-6828-4bac-8fb8-058c009423ab",
     appId: "d50bc6c9-7727-4a40-b227-8ef6354e7bc0",
@@ -611,6 +622,15 @@ const RELATIVE_TENANTS: readonly RelativeTenantSpec[] = [
       ],
       graph: ["Directory.Read.All"],
     },
+  },
+  {
+    scenario: SIM_SEED.bulkSync,
+    displayName: "Lamna Healthcare",
+    domain: "lamnahealthcare.onmicrosoft.com",
+    appDisplayName: APP_NAME,
+    servicePrincipalId: "1f6c2e8a-7b3d-4c59-a0e4-6d8b2f1c9a37",
+    objectId: "8a2d5c1e-3f7b-4e96-b0c8-5e1a7d3f2b94",
+    roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
   },
   {
     scenario: SIM_SEED.ambiguousSecretHint,

@@ -7,10 +7,21 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import {
+  alertUpdateSchema,
+  bulkAlertIds,
+  bulkDataSchema,
+  generateBulk,
+  machineRemovalSchema,
+  removeBulkMachines,
+  resetBulk,
+  updateBulkAlerts,
+} from "./bulk-data";
 import { ensureCertificate } from "./certificate";
 import {
   HUNTING_CALLS_PER_MINUTE,
   handleDefenderApi,
+  RATE_LIMIT_PER_HOUR,
   RATE_LIMIT_PER_MINUTE,
   RateLimiter,
   sendDefenderError,
@@ -200,6 +211,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const startedAt = new Date();
   const tenants = createSimDirectory(startedAt);
   const rateLimiter = new RateLimiter(RATE_LIMIT_PER_MINUTE);
+  /** "1500 calls per hour" per app (reference/microsoft-defender.md §4.3). */
+  const hourLimiter = new RateLimiter(RATE_LIMIT_PER_HOUR, 3_600_000);
   const incidentsLimiter = new RateLimiter(INCIDENTS_CALLS_PER_MINUTE);
   const huntingLimiter = new RateLimiter(HUNTING_CALLS_PER_MINUTE);
   const faults = new Map<string, SimFault>();
@@ -289,6 +302,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const reset = (): void => {
     faults.clear();
     rateLimiter.reset();
+    hourLimiter.reset();
+    resetBulk();
     incidentsLimiter.reset();
     huntingLimiter.reset();
     log.length = 0;
@@ -297,6 +312,65 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   // Set once listening.
   let origin = "";
   let hostPort = "";
+
+  /** Bulk data for sync (src/simulator/bulk-data.ts). */
+  const handleDataControl = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    tenantId: string,
+    path: string[],
+  ): Promise<void> => {
+    if (!isGuid(tenantId)) {
+      sendJson(res, 400, { error: { code: "InvalidTenantId", message: "The tenant id must be a GUID." } });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req, 16 * 1024));
+    } catch {
+      sendJson(res, 400, { error: { code: "InvalidBody", message: "Body must be JSON." } });
+      return;
+    }
+    const route = `${req.method} ${path.join("/")}`;
+    if (route === "PUT ") {
+      const spec = bulkDataSchema.safeParse(body);
+      if (!spec.success) {
+        sendJson(res, 400, {
+          error: { code: "InvalidBody", message: "Expected { alerts, machines, days? }." },
+        });
+        return;
+      }
+      generateBulk(tenantId, spec.data);
+      sendJson(res, 200, { tenantId, alerts: bulkAlertIds(tenantId).size });
+      return;
+    }
+    if (route === "POST alerts/update") {
+      const change = alertUpdateSchema.safeParse(body);
+      if (!change.success) {
+        sendJson(res, 400, { error: { code: "InvalidBody", message: "Expected { count, status }." } });
+        return;
+      }
+      sendJson(res, 200, {
+        updated: updateBulkAlerts(
+          tenantId,
+          change.data.count,
+          change.data.status,
+          change.data.at ? Date.parse(change.data.at) : Date.now(),
+        ),
+      });
+      return;
+    }
+    if (route === "POST machines/remove") {
+      const change = machineRemovalSchema.safeParse(body);
+      if (!change.success) {
+        sendJson(res, 400, { error: { code: "InvalidBody", message: "Expected { count }." } });
+        return;
+      }
+      sendJson(res, 200, { removed: removeBulkMachines(tenantId, change.data.count) });
+      return;
+    }
+    sendJson(res, 404, { error: { code: "NotFound", message: `No data control ${route}` } });
+  };
 
   const handleControl = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const parts = url.pathname.split("/").filter((p) => p.length > 0); // ["__simulator", ...]
@@ -312,6 +386,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     if (resource === "reset" && id === undefined && req.method === "POST") {
       reset();
       sendEmpty(res, 204);
+      return;
+    }
+    if (resource === "data" && id !== undefined) {
+      await handleDataControl(req, res, id.toLowerCase(), more);
       return;
     }
     if (resource === "faults" && more.length === 0) {
@@ -405,6 +483,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
           origin,
           signingKey,
           rateLimiter,
+          hourLimiter,
           huntingLimiter,
           applyApiFault: (tenantId, _req, r) => applyFault(tenantId, "api", r),
         },

@@ -55,6 +55,7 @@ export async function createTestApp(
       PATCHBAY_VERIFY_DEADLINE_MS: "8000",
       LOG_LEVEL: "debug",
       PATCHBAY_RECHECK_MINUTES: "0",
+      PATCHBAY_SYNC: "off",
       ...(withAdmin
         ? { PATCHBAY_ADMIN_EMAIL: TEST_ADMIN.email, PATCHBAY_ADMIN_PASSWORD: TEST_ADMIN.password }
         : {}),

@@ -203,7 +203,109 @@ export const auditEvents = pgTable(
   (t) => [index("audit_events_at").on(t.at), index("audit_events_integration").on(t.integrationId)],
 );
 
+// --- Synced data (DESIGN §12) -------------------------------------------------------------------------------------
+
+/** One row per connection and sync source: where the source's sync stands, and its cursor (the partner's own). */
+export const syncStreams = pgTable(
+  "sync_streams",
+  {
+    integrationId: uuid("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    source: text("source").notNull(),
+    /** The partner's cursor; advanced in the same transaction as the page it covers. */
+    cursor: jsonb("cursor").$type<unknown>(),
+    state: text("state").$type<"idle" | "running" | "failed">().notNull().default("idle"),
+    /** Records stored (new or changed) since the stream began. */
+    records: integer("records").notNull().default(0),
+    /** Records refused as malformed since the stream began (each logged by id). */
+    malformed: integer("malformed").notNull().default(0),
+    /** The current pass: records done so far and, when the partner says, how many there are. */
+    progress: jsonb("progress").$type<{ done: number; total: number | null } | null>(),
+    firstCompletedAt: at("first_completed_at"),
+    lastRunAt: at("last_run_at"),
+    lastSuccessAt: at("last_success_at"),
+    /** When data last arrived (a page with at least one new or changed record). */
+    lastDataAt: at("last_data_at"),
+    nextRunAt: at("next_run_at"),
+    lastError: jsonb("last_error").$type<{ code: string; message: string; remediation: string } | null>(),
+    /** Whoever runs a page holds it until then (another instance skips the stream meanwhile). */
+    leaseUntil: at("lease_until"),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.source] }), index("sync_streams_next").on(t.nextRunAt)],
+);
+
+/** Alerts of every partner, normalised for the filters of the Alerts page, with the record as received. */
+export const alerts = pgTable(
+  "alerts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    integrationId: uuid("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    partner: text("partner").notNull(),
+    externalId: text("external_id").notNull(),
+    title: text("title").notNull(),
+    severity: text("severity").notNull(),
+    status: text("status").notNull(),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+    deviceName: text("device_name"),
+    raw: jsonb("raw").$type<unknown>().notNull(),
+    syncedAt: at("synced_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("alerts_external").on(t.integrationId, t.externalId),
+    index("alerts_created").on(t.createdAt),
+    index("alerts_severity_created").on(t.severity, t.createdAt),
+  ],
+);
+
+/** Devices of every partner; a device no longer listed keeps its row with `removed_at` set. */
+export const devices = pgTable(
+  "devices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    integrationId: uuid("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    partner: text("partner").notNull(),
+    externalId: text("external_id").notNull(),
+    name: text("name").notNull(),
+    healthStatus: text("health_status").notNull(),
+    osPlatform: text("os_platform").notNull(),
+    onboardingStatus: text("onboarding_status"),
+    riskScore: text("risk_score"),
+    exposureLevel: text("exposure_level"),
+    lastSeenAt: at("last_seen_at"),
+    raw: jsonb("raw").$type<unknown>().notNull(),
+    /** The inventory pass that last listed it; rows of older passes are gone once a pass completes. */
+    seenPass: text("seen_pass").notNull(),
+    removedAt: at("removed_at"),
+    syncedAt: at("synced_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("devices_external").on(t.integrationId, t.externalId),
+    index("devices_name").on(t.name),
+  ],
+);
+
+/**
+ * Calls made against a partner API's limits, per key (tenant + app + API), shared by every instance: a fixed
+ * minute and a fixed hour window, and a block until a 429's Retry-After has passed.
+ */
+export const rateBudgets = pgTable("rate_budgets", {
+  key: text("key").primaryKey(),
+  minuteStart: at("minute_start").notNull(),
+  minuteCount: integer("minute_count").notNull().default(0),
+  hourStart: at("hour_start").notNull(),
+  hourCount: integer("hour_count").notNull().default(0),
+  blockedUntil: at("blocked_until"),
+  throttled: integer("throttled").notNull().default(0),
+});
+
 export type IntegrationRow = typeof integrations.$inferSelect;
+export type SyncStreamRow = typeof syncStreams.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;

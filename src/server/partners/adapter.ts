@@ -61,4 +61,98 @@ export interface PartnerAdapter {
   settle(config: StoredConfig, report: VerificationReport): StoredConfig;
   /** The permissions shown for a connection that holds no secret any more. */
   idlePermissions(): Permissions;
+  /** What the sync engine pulls from this partner (DESIGN §12); none for a partner without sync. */
+  readonly sources: readonly SyncSource[];
+}
+
+// --- Sync (DESIGN §12) ---------------------------------------------------------------------------------------------
+
+/** An alert as the shared tables and pages know it, normalised from the partner's record (kept whole in `raw`). */
+export interface AlertRecord {
+  externalId: string;
+  title: string;
+  severity: "informational" | "low" | "medium" | "high" | "unknown";
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+  deviceName: string | null;
+  raw: unknown;
+}
+
+/** A device as the shared tables and pages know it. */
+export interface DeviceRecord {
+  externalId: string;
+  name: string;
+  healthStatus: string;
+  osPlatform: string;
+  onboardingStatus: string | null;
+  riskScore: string | null;
+  exposureLevel: string | null;
+  lastSeenAt: Date | null;
+  raw: unknown;
+}
+
+export type SyncBatch =
+  | { table: "alerts"; records: AlertRecord[] }
+  | { table: "devices"; records: DeviceRecord[] };
+
+/** One page of a source: what to store, the cursor that follows it, and whether the pass is complete. */
+export interface SyncPage {
+  batch: SyncBatch;
+  /** Records that could not be read, by the partner's id (counted and logged; never fail the page). */
+  malformed: Array<{ id: string; reason: string }>;
+  /** Saved in the same transaction as the batch; the next page starts from it. */
+  cursor: unknown;
+  /** The pass is complete: wait for the next interval. */
+  done: boolean;
+  /** Inventory sources: the pass these records belong to; when it completes, what it did not list is gone. */
+  pass?: string;
+  /** How far the pass is, when the partner says how many there are. */
+  total?: number | null;
+}
+
+/** Calls against the partner's rate limits, shared by every instance (src/server/sync/budget.ts). */
+export interface CallBudget {
+  /** Wait until a call to `api` fits the budget, then count it. Throws SyncFailure when the wait is too long. */
+  take(api: string): Promise<void>;
+  /** The partner answered 429: no call to `api` until `retryAfterSeconds` have passed. */
+  throttled(api: string, retryAfterSeconds: number): Promise<void>;
+}
+
+export interface SyncContext {
+  integrationId: string;
+  config: StoredConfig;
+  secret: string;
+  /** The stream's cursor as last committed (null for a new stream). */
+  cursor: unknown;
+  budget: CallBudget;
+  signal: AbortSignal;
+  now: Date;
+}
+
+/** A sync failure the Data section shows as it is: what went wrong and what to do. */
+export class SyncFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly remediation: string,
+    /** Try again after this long (a 429's Retry-After); otherwise the engine backs off. */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+    this.name = "SyncFailure";
+  }
+}
+
+export interface SyncSource {
+  /** `alerts`, `devices`, … (unique per partner). */
+  readonly id: string;
+  readonly label: string;
+  /** incremental: by last-update time with a cursor; inventory: a full pass that marks what disappeared. */
+  readonly kind: "incremental" | "inventory";
+  /** The feature that must be enabled on the connection for this source to run. */
+  readonly feature: string;
+  readonly intervalMinutes: number;
+  /** Fetch one page after `ctx.cursor`. Throws SyncFailure for anything the admin or time must fix. */
+  pull(ctx: SyncContext): Promise<SyncPage>;
 }

@@ -2,14 +2,14 @@ import type { PartnerId } from "../../shared/partners/ids";
 import { AppError } from "../lib/app-error";
 import type { PartnerAdapter } from "./adapter";
 import { defenderAdapter } from "./defender/adapter";
-import type { VerifyOptions } from "./defender/verify";
+import type { DefenderSyncOptions } from "./defender/sync";
 
 /**
  * The partners this server connects: the only module that imports partner folders (dependency-cruiser keeps
  * modules/ and jobs/ out of them). Adding a partner is one line here (src/README.md, "Add a partner").
  */
 
-export type PartnerOptions = VerifyOptions;
+export type PartnerOptions = DefenderSyncOptions;
 
 export interface PartnerRegistry {
   get(id: string): PartnerAdapter;

@@ -11,7 +11,8 @@ import {
 import { parseInput } from "../../lib/app-error";
 import type { PartnerAdapter, StoredConfig } from "../adapter";
 import { transientCodes } from "./failures";
-import { type VerifyOptions, verifyDefenderConnection } from "./verify";
+import { type DefenderSyncOptions, defenderSources } from "./sync";
+import { verifyDefenderConnection } from "./verify";
 
 /** Stored feature ids this server knows (a row written by a newer version may hold others: they are ignored). */
 const knownFeatures = (ids: readonly string[]) =>
@@ -24,7 +25,7 @@ const knownFeatures = (ids: readonly string[]) =>
 const own = (config: StoredConfig): DefenderConfig => defenderConfigSchema.parse(config);
 
 /** Microsoft Defender for Endpoint on the partner-adapter core. */
-export function defenderAdapter(options: VerifyOptions): PartnerAdapter {
+export function defenderAdapter(options: DefenderSyncOptions): PartnerAdapter {
   const connectSchema = defenderConnectSchema(options.extraHosts);
   const updateSchema = defenderUpdateSchema(options.extraHosts);
   return {
@@ -97,6 +98,8 @@ export function defenderAdapter(options: VerifyOptions): PartnerAdapter {
       const cloud = defenderCloudIdSchema.safeParse(report.cloud);
       return { ...config, cloud: cloud.success ? cloud.data : config.cloud };
     },
+
+    sources: defenderSources(options),
 
     idlePermissions: () => ({
       required: permissionsFor(DEFAULT_FEATURES),
