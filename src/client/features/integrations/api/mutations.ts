@@ -1,6 +1,7 @@
 import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Integration } from "../../../../shared/contract";
 import { integrationSchema, verificationReportSchema } from "../../../../shared/contract";
+import { syncStateSchema } from "../../../../shared/data-contract";
 import type { ChangeRequest, ConnectRequest } from "../../../../shared/partners/registry";
 import { apiRequest } from "../../../lib/api-client";
 import { integrationKeys } from "./query-keys";
@@ -57,5 +58,14 @@ export function useDisconnectIntegration() {
   return useMutation({
     mutationFn: (id: string) => apiRequest(integrationPath(id), integrationSchema, { method: "DELETE" }),
     onSuccess: (integration) => applyIntegration(queryClient, integration),
+  });
+}
+
+/** Sync now: every source of the connection is due at once; answers the new sync state. */
+export function useSyncNow(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiRequest(`${integrationPath(id)}/sync`, syncStateSchema, { method: "POST" }),
+    onSuccess: (state) => queryClient.setQueryData(integrationKeys.sync(id), state),
   });
 }

@@ -5,6 +5,7 @@ import {
   integrationListSchema,
   integrationSchema,
 } from "../../../../shared/contract";
+import { syncStateSchema } from "../../../../shared/data-contract";
 import { apiRequest } from "../../../lib/api-client";
 import { integrationKeys, partnerKeys } from "./query-keys";
 
@@ -41,4 +42,17 @@ export const integrationEventsQuery = (id: string) =>
       apiRequest(`/integrations/${encodeURIComponent(id)}/events`, integrationEventListSchema, { signal }),
     select: (data) => data.events,
     refetchInterval: DETAIL_POLL_MS,
+  });
+
+const SYNC_POLL_MS = 15_000;
+const SYNC_RUNNING_POLL_MS = 3_000;
+
+/** Where each sync source stands; polled faster while one runs (the first sync's progress). */
+export const syncStateQuery = (id: string) =>
+  queryOptions({
+    queryKey: integrationKeys.sync(id),
+    queryFn: ({ signal }) =>
+      apiRequest(`/integrations/${encodeURIComponent(id)}/sync`, syncStateSchema, { signal }),
+    refetchInterval: (query) =>
+      query.state.data?.sources.some((s) => s.state === "running") ? SYNC_RUNNING_POLL_MS : SYNC_POLL_MS,
   });

@@ -7,4 +7,5 @@ export const integrationKeys = {
   list: () => [...integrationKeys.all, "list"] as const,
   detail: (id: string) => [...integrationKeys.all, "detail", id] as const,
   events: (id: string) => [...integrationKeys.detail(id), "events"] as const,
+  sync: (id: string) => [...integrationKeys.detail(id), "sync"] as const,
 };

@@ -53,6 +53,7 @@ const degraded = makeIntegration({
 function renderDetail(integration: Integration, readOnlyReason?: string) {
   const queryClient = createQueryClient();
   queryClient.setQueryData(integrationKeys.events(integration.id), { events: [] });
+  queryClient.setQueryData(integrationKeys.sync(integration.id), { sources: [] });
   const router = createMemoryRouter([
     {
       path: "/",

@@ -19,6 +19,7 @@ import { useDelayedFlag } from "../../../lib/use-delayed-flag";
 import { useDisconnectIntegration, useRecheckIntegration, useUpdateIntegration } from "../api/mutations";
 import { apiOrderOf } from "../features";
 import { AdminConsent } from "./admin-consent";
+import { DataSection } from "./data-section";
 import { DisconnectDialog } from "./disconnect-dialog";
 import { FeaturesSection, type SaveFeaturesResult } from "./features-section";
 import { IntegrationConfig } from "./integration-config";
@@ -227,6 +228,13 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
           integration={integration}
           partner={partner}
           onSaveFeatures={saveFeatures}
+          readOnlyReason={readOnlyReason}
+        />
+      </Section>
+      <Section id="section-data" title="Data">
+        <DataSection
+          integrationId={integration.id}
+          disconnected={integration.status === "disconnected"}
           readOnlyReason={readOnlyReason}
         />
       </Section>
