@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { auditPageSchema, createdApiTokenSchema } from "../shared/auth";
 import { integrationListSchema, integrationSchema, verificationReportSchema } from "../shared/contract";
+import { syncStateSchema } from "../shared/data-contract";
 import { apiErrorSchema } from "../shared/errors";
 import { SIM_SEED } from "../simulator/seed";
 import { createTestApp, type TestApp } from "../test/test-app";
@@ -403,6 +404,15 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     const checked = integrationSchema.parse(JSON.parse(check.stdout));
     expect(checked.id).toBe(healthyId);
     expect(checked.lastReport?.ok).toBe(true);
+
+    const synced = await cli(["partner", "sync", "DEFENDER", "--json"]);
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(syncStateSchema.parse(JSON.parse(synced.stdout)).sources.map((s) => s.source)).toEqual([
+      "alerts",
+      "devices",
+    ]);
+    const syncText = await cli(["partner", "sync", "DEFENDER"]);
+    expect(syncText.stdout).toMatch(/^SOURCE +STATE +RECORDS +LAST SUCCESS +NEXT RUN/m);
   });
 
   it("detaches only with confirmation: no TTY and no --yes → exit 2; several → --instance; --yes disconnects", async () => {

@@ -3,7 +3,7 @@ import { partnerCatalog, partnerCli } from "../shared/partners/registry";
 import { type Context, cliVersion, createContext } from "./context";
 import { CliError, EXIT, exitCodeHelp, usageError } from "./exit-codes";
 import { login, logout } from "./login";
-import { attach, check, detach, knownPartners, list, status, test } from "./partner";
+import { attach, check, detach, knownPartners, list, status, sync, test } from "./partner";
 import { clean, type Streams, Terminal } from "./terminal";
 
 const CONNECT_EXAMPLE =
@@ -50,6 +50,7 @@ Commands:
   status   one connection in detail: config, features, permissions (unused ones too), secret expiry, error and
            remediation, last checklist
   check    re-verify a connection now
+  sync     sync a connection's data now (alerts, devices) and show each source's state
 
 Run \`patchbay partner <command> --help\` for its options, \`patchbay --help\` for exit codes.
 `;
@@ -201,6 +202,18 @@ ${selectOptionsHelp}`,
     options: { ...common, instance: { type: "string" } },
     maxPositionals: 1,
     run: (ctx, v, p) => status(ctx, p[0], { instance: str(v, "instance") }),
+  },
+  sync: {
+    help: `Usage: patchbay partner sync [PARTNER] [--instance ID]
+
+Syncs a connection's data now (alerts, devices: whatever its features bring) and prints each source's state.
+The sync runs on the server; run \`patchbay partner sync\` again, or open the Data section, to follow it.
+
+Options:
+${selectOptionsHelp}`,
+    options: { ...common, instance: { type: "string" } },
+    maxPositionals: 1,
+    run: (ctx, v, p) => sync(ctx, p[0], { instance: str(v, "instance") }),
   },
   check: {
     help: `Usage: patchbay partner check [PARTNER] [--instance ID]

@@ -6,6 +6,7 @@ import {
   integrationSchema,
   verificationReportSchema,
 } from "../shared/contract";
+import { syncStateSchema } from "../shared/data-contract";
 import { type ConnectRequest, partnerCli, schemaOptionsOf } from "../shared/partners/registry";
 import type { ApiClient } from "./api";
 import {
@@ -25,6 +26,7 @@ import {
   renderDetail,
   renderList,
   renderStatus,
+  renderSyncState,
   secretLabel,
 } from "./render";
 import { clean, withSpinner } from "./terminal";
@@ -327,4 +329,24 @@ export async function check(
     ...renderStatus(integration),
   ]);
   return integration.status === "error" ? EXIT.verificationFailed : EXIT.ok;
+}
+
+/** `patchbay partner sync [PARTNER]`: every sync source of the connection runs now; prints where each stands. */
+export async function sync(
+  ctx: Context,
+  partnerName: string | undefined,
+  flags: { instance: string | undefined },
+): Promise<ExitCode> {
+  const partner = resolvePartner(partnerName, false);
+  const client = await ctx.client();
+  const state = await withSpinner(ctx.term, "Starting the sync…", async () => {
+    const target = await selectConnection(client, partner, flags.instance);
+    return client.request({
+      method: "POST",
+      path: `api/integrations/${encodeURIComponent(target.id)}/sync`,
+      schema: syncStateSchema,
+    });
+  });
+  print(ctx, state, () => renderSyncState(state));
+  return EXIT.ok;
 }

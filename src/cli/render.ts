@@ -7,6 +7,7 @@ import {
   type PermissionRef,
   type VerificationReport,
 } from "../shared/contract";
+import type { SyncState } from "../shared/data-contract";
 import { partnerCatalog } from "../shared/partners/registry";
 import { clean } from "./terminal";
 
@@ -282,4 +283,24 @@ export function renderList(integrations: readonly Integration[]): string[] {
       formatTime(i.lastCheckedAt),
     ]),
   );
+}
+
+/** One line per sync source: what it holds, when it last succeeded, and a failure with its fix. */
+export function renderSyncState(state: SyncState): string[] {
+  if (state.sources.length === 0) return ["No enabled feature brings data into Patchbay (alerts, devices)."];
+  const lines = renderTable(
+    ["SOURCE", "STATE", "RECORDS", "LAST SUCCESS", "NEXT RUN"],
+    state.sources.map((s) => [
+      clean(s.source),
+      s.state,
+      String(s.records),
+      formatTime(s.lastSuccessAt),
+      formatTime(s.nextRunAt),
+    ]),
+  );
+  for (const s of state.sources) {
+    if (s.lastError)
+      lines.push(`  ${clean(s.label)}: ${clean(s.lastError.message)} Fix: ${clean(s.lastError.remediation)}`);
+  }
+  return lines;
 }

@@ -21,7 +21,7 @@ import { auditRoutes } from "./modules/audit/routes";
 import guardPlugin from "./modules/auth/guard";
 import { authRoutes } from "./modules/auth/routes";
 import { createAuthService } from "./modules/auth/service";
-import { dataRoutes } from "./modules/data/routes";
+import { dataRoutes } from "./modules/synced/routes";
 import { createIntegrationRepository } from "./modules/integrations/repository";
 import { integrationRoutes } from "./modules/integrations/routes";
 import { createIntegrationService } from "./modules/integrations/service";
