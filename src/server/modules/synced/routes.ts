@@ -95,7 +95,11 @@ async function listAlerts(db: Database, query: AlertQuery) {
   if (query.to) where.push(lt(alerts.createdAt, new Date(query.to)));
   if (query.q) {
     const pattern = likePattern(query.q);
-    const match = or(ilike(alerts.title, pattern), ilike(alerts.deviceName, pattern), eq(alerts.externalId, query.q));
+    const match = or(
+      ilike(alerts.title, pattern),
+      ilike(alerts.deviceName, pattern),
+      eq(alerts.externalId, query.q),
+    );
     if (match) where.push(match);
   }
   if (query.cursor) {
@@ -115,7 +119,8 @@ async function listAlerts(db: Database, query: AlertQuery) {
   const last = page.at(-1);
   return {
     items: page.map(toAlert),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    nextCursor:
+      rows.length > query.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
   };
 }
 
