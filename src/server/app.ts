@@ -13,6 +13,7 @@ import { createSecretBox, deriveKey, loadMasterKey, MasterKeyError } from "./cry
 import { createSecretVault } from "./crypto/secret-vault";
 import { type DatabaseHandle, openDatabase } from "./db/client";
 import type { Env } from "./env";
+import { startQueue, stopQueue } from "./jobs/queue";
 import { type RecheckJobs, startRecheckJobs } from "./jobs/recheck";
 import { startSyncJobs } from "./jobs/sync";
 import { AppError } from "./lib/app-error";
@@ -291,10 +292,13 @@ async function wire(
   });
   app.decorate("syncEngine", syncEngine);
 
+  const runsJobs = env.PATCHBAY_RECHECK_MINUTES > 0 || env.PATCHBAY_SYNC === "on";
+  const boss = runsJobs ? await startQueue(database.executeSql, app.log) : null;
+  if (boss) onJobsStarted({ stop: () => stopQueue(boss) });
   const jobs =
-    env.PATCHBAY_RECHECK_MINUTES > 0
+    boss && env.PATCHBAY_RECHECK_MINUTES > 0
       ? await startRecheckJobs({
-          executeSql: database.executeSql,
+          boss,
           service,
           intervalMinutes: env.PATCHBAY_RECHECK_MINUTES,
           maintenance: async () => {
@@ -305,18 +309,16 @@ async function wire(
           ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
         })
       : null;
-  if (jobs) onJobsStarted(jobs);
   app.decorate("recheckJobs", jobs);
   const syncJobs =
-    env.PATCHBAY_SYNC === "on"
+    boss && env.PATCHBAY_SYNC === "on"
       ? await startSyncJobs({
-          executeSql: database.executeSql,
+          boss,
           engine: syncEngine,
           log: app.log,
           ...(options.jobPollingSeconds ? { pollingIntervalSeconds: options.jobPollingSeconds } : {}),
         })
       : null;
-  if (syncJobs) onJobsStarted(syncJobs);
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(

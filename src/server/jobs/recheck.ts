@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import { z } from "zod";
-import type { ExecuteSql } from "../db/client";
 import { AppError } from "../lib/app-error";
 import { systemActor } from "../modules/audit/audit";
 import type { IntegrationService } from "../modules/integrations/service";
@@ -21,11 +20,10 @@ export const schedulerActor = systemActor("scheduler");
 export interface RecheckJobs {
   /** Queue a re-check for every connection that is due; resolves to how many were queued. */
   sweep(): Promise<number>;
-  stop(): Promise<void>;
 }
 
 export async function startRecheckJobs(options: {
-  executeSql: ExecuteSql;
+  boss: PgBoss;
   service: IntegrationService;
   intervalMinutes: number;
   log: FastifyBaseLogger;
@@ -33,10 +31,7 @@ export async function startRecheckJobs(options: {
   /** Housekeeping run with every sweep (pruning expired sessions and old sign-in failures). */
   maintenance?: () => Promise<void>;
 }): Promise<RecheckJobs> {
-  const { service, log } = options;
-  const boss = new PgBoss({ db: { executeSql: options.executeSql }, schema: "pgboss" });
-  boss.on("error", (error) => log.error({ err: error }, "job queue error"));
-  await boss.start();
+  const { service, log, boss } = options;
   await boss.createQueue(SWEEP);
   await boss.createQueue(RECHECK, { name: RECHECK, retryLimit: 0, expireInSeconds: 120 });
 
@@ -68,5 +63,5 @@ export async function startRecheckJobs(options: {
   });
   await boss.schedule(SWEEP, "* * * * *");
 
-  return { sweep, stop: () => boss.stop({ graceful: true, timeout: 5_000, wait: true, close: false }) };
+  return { sweep };
 }

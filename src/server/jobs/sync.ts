@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import { z } from "zod";
-import type { ExecuteSql } from "../db/client";
 import type { SyncEngine } from "../sync/engine";
 
 /**
@@ -21,19 +20,15 @@ const PAGES_PER_JOB = 20;
 export interface SyncJobs {
   /** Queue every due stream now (after Sync now); resolves to how many were queued. */
   kick(): Promise<number>;
-  stop(): Promise<void>;
 }
 
 export async function startSyncJobs(options: {
-  executeSql: ExecuteSql;
+  boss: PgBoss;
   engine: SyncEngine;
   log: FastifyBaseLogger;
   pollingIntervalSeconds?: number;
 }): Promise<SyncJobs> {
-  const { engine, log } = options;
-  const boss = new PgBoss({ db: { executeSql: options.executeSql }, schema: "pgboss" });
-  boss.on("error", (error) => log.error({ err: error }, "sync queue error"));
-  await boss.start();
+  const { engine, log, boss } = options;
   await boss.createQueue(SWEEP);
   // A job that dies with its instance expires and is retried by another; the stream's lease outlives it.
   await boss.createQueue(STREAM, { name: STREAM, retryLimit: 2, retryDelay: 30, expireInSeconds: 15 * 60 });
@@ -72,5 +67,5 @@ export async function startSyncJobs(options: {
     }
   });
   await boss.schedule(SWEEP, "* * * * *");
-  return { kick, stop: () => boss.stop({ graceful: true, timeout: 10_000, wait: true, close: false }) };
+  return { kick };
 }
