@@ -20,6 +20,22 @@ export interface StoredSecret {
   dataKeyId: string | null;
 }
 
+/** A row's sealed secret, or null when it holds none (disconnected, or never stored). */
+export function storedSecretOf(row: {
+  secretCiphertext: string | null;
+  secretIv: string | null;
+  secretKeyId: string | null;
+  secretDataKeyId: string | null;
+}): StoredSecret | null {
+  if (row.secretCiphertext === null || row.secretIv === null || row.secretKeyId === null) return null;
+  return {
+    ciphertext: row.secretCiphertext,
+    iv: row.secretIv,
+    keyId: row.secretKeyId,
+    dataKeyId: row.secretDataKeyId,
+  };
+}
+
 /** A key no row refers to is destroyed by the sweep once it is this old (a connect in flight holds one briefly). */
 const ORPHAN_AGE_MS = 60 * 60_000;
 

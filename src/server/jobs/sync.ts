@@ -18,8 +18,8 @@ const streamJobSchema = z.object({ integrationId: z.uuid(), source: z.string().m
 const PAGES_PER_JOB = 20;
 
 export interface SyncJobs {
-  /** Queue every due stream now (after Sync now); resolves to how many were queued. */
-  kick(): Promise<number>;
+  /** Queue the due streams now: one connection's (after Sync now), or all; resolves to how many were queued. */
+  kick(integrationId?: string): Promise<number>;
 }
 
 export async function startSyncJobs(options: {
@@ -36,9 +36,9 @@ export async function startSyncJobs(options: {
   const queue = async (integrationId: string, source: string) =>
     boss.send(STREAM, { integrationId, source }, { singletonKey: `${integrationId}|${source}` });
 
-  const kick = async () => {
-    await engine.ensureStreams();
-    const due = await engine.due();
+  const kick = async (integrationId?: string) => {
+    await engine.ensureStreams(integrationId);
+    const due = await engine.due(integrationId);
     for (const stream of due) await queue(stream.integrationId, stream.source);
     return due.length;
   };

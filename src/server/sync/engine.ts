@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
-import type { SecretVault } from "../crypto/secret-vault";
+import { type SecretVault, storedSecretOf } from "../crypto/secret-vault";
 import type { Database } from "../db/client";
 import {
   alerts,
@@ -33,7 +33,7 @@ export interface SyncEngineDeps {
 }
 
 export type RunOutcome =
-  | { kind: "skipped"; reason: "leased" | "inactive" | "feature_off" | "unknown_source" }
+  | { kind: "skipped"; reason: "not_due_or_held" | "inactive" | "feature_off" | "unknown_source" }
   | { kind: "ran"; pages: number; stored: number; done: boolean; failed: boolean };
 
 const LEASE_SECONDS = 120;
@@ -158,9 +158,13 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     return deps.partners.get(row.partner).sources.filter((s) => features.includes(s.feature));
   }
 
-  /** Create the streams of every active connection's enabled sources (a new one is due at once). */
-  async function ensureStreams(): Promise<void> {
-    const rows = await db.select().from(integrations).where(ne(integrations.status, "disconnected"));
+  /** Create the streams of active connections' enabled sources (a new one is due at once): all, or one's. */
+  async function ensureStreams(integrationId?: string): Promise<void> {
+    const active = ne(integrations.status, "disconnected");
+    const rows = await db
+      .select()
+      .from(integrations)
+      .where(integrationId === undefined ? active : and(active, eq(integrations.id, integrationId)));
     const wanted = rows
       .filter(isActive)
       .flatMap((row) => sourcesOf(row).map((source) => ({ integrationId: row.id, source: source.id })));
@@ -172,8 +176,9 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }
   }
 
-  /** Streams whose next run is due and that nobody holds. */
-  async function due(now = new Date()): Promise<Array<{ integrationId: string; source: string }>> {
+  /** Streams whose next run is due and that nobody holds: all, or one connection's. */
+  async function due(integrationId?: string): Promise<Array<{ integrationId: string; source: string }>> {
+    const now = new Date();
     const rows = await db
       .select({ integrationId: syncStreams.integrationId, source: syncStreams.source })
       .from(syncStreams)
@@ -181,6 +186,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       .where(
         and(
           ne(integrations.status, "disconnected"),
+          integrationId === undefined ? undefined : eq(syncStreams.integrationId, integrationId),
           lte(syncStreams.nextRunAt, now),
           or(isNull(syncStreams.leaseUntil), lte(syncStreams.leaseUntil, now)),
         ),
@@ -221,7 +227,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         ),
       )
       .returning();
-    if (!stream) return { kind: "skipped", reason: "leased" };
+    if (!stream) return { kind: "skipped", reason: "not_due_or_held" };
 
     const row = await loadIntegration(integrationId);
     if (!row || !isActive(row)) {
@@ -354,57 +360,26 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   }
 
   async function openSecret(row: IntegrationRow): Promise<string> {
-    if (row.secretCiphertext === null || row.secretIv === null || row.secretKeyId === null) {
+    const sealed = storedSecretOf(row);
+    if (sealed === null) {
       throw new SyncFailure(
         "no_secret",
         "The connection holds no secret.",
         "Replace the secret, then Sync now.",
       );
     }
-    return deps.vault.open(
-      {
-        ciphertext: row.secretCiphertext,
-        iv: row.secretIv,
-        keyId: row.secretKeyId,
-        dataKeyId: row.secretDataKeyId,
-      },
-      row.id,
-    );
+    return deps.vault.open(sealed, row.id);
   }
 
   /** Make every stream of a connection due now (Sync now); resolves to the sources made due. */
   async function syncNow(integrationId: string): Promise<string[]> {
-    await ensureStreams();
+    await ensureStreams(integrationId);
     const rows = await db
       .update(syncStreams)
       .set({ nextRunAt: new Date() })
       .where(eq(syncStreams.integrationId, integrationId))
       .returning({ source: syncStreams.source });
     return rows.map((r) => r.source);
-  }
-
-  /** Stop a connection's sync at once (Disconnect): its leases are dropped, so a running page cannot commit. */
-  async function stop(integrationId: string): Promise<void> {
-    await db
-      .update(syncStreams)
-      .set({ leaseUntil: null, state: "idle", nextRunAt: null, progress: null })
-      .where(eq(syncStreams.integrationId, integrationId));
-  }
-
-  /** Erase everything synced from a connection (Disconnect and delete synced data). */
-  async function erase(integrationId: string): Promise<{ alerts: number; devices: number }> {
-    return db.transaction(async (tx) => {
-      const a = await tx
-        .delete(alerts)
-        .where(eq(alerts.integrationId, integrationId))
-        .returning({ id: alerts.id });
-      const d = await tx
-        .delete(devices)
-        .where(eq(devices.integrationId, integrationId))
-        .returning({ id: devices.id });
-      await tx.delete(syncStreams).where(eq(syncStreams.integrationId, integrationId));
-      return { alerts: a.length, devices: d.length };
-    });
   }
 
   /** Delete alerts past the retention period. */
@@ -432,8 +407,6 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     due,
     runStream,
     syncNow,
-    stop,
-    erase,
     applyRetention,
     streams,
     sourceInfo,

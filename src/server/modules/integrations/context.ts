@@ -12,7 +12,7 @@ import {
 } from "../../../shared/contract";
 import { partnerIdSchema } from "../../../shared/partners/ids";
 import { SecretBoxError } from "../../crypto/secret-box";
-import type { SecretVault } from "../../crypto/secret-vault";
+import { type SecretVault, storedSecretOf } from "../../crypto/secret-vault";
 import type { IntegrationEventRow, IntegrationRow } from "../../db/schema";
 import { AppError } from "../../lib/app-error";
 import type { PartnerRegistry } from "../../partners/registry";
@@ -151,7 +151,8 @@ export function rowHelpers({ repo, vault }: IntegrationDeps) {
   }
 
   async function openSecret(row: IntegrationRow): Promise<string> {
-    if (row.secretCiphertext === null || row.secretIv === null || row.secretKeyId === null) {
+    const sealed = storedSecretOf(row);
+    if (sealed === null) {
       throw new AppError(
         409,
         "conflict",
@@ -159,15 +160,7 @@ export function rowHelpers({ repo, vault }: IntegrationDeps) {
       );
     }
     try {
-      return await vault.open(
-        {
-          ciphertext: row.secretCiphertext,
-          iv: row.secretIv,
-          keyId: row.secretKeyId,
-          dataKeyId: row.secretDataKeyId,
-        },
-        row.id,
-      );
+      return await vault.open(sealed, row.id);
     } catch (error) {
       if (error instanceof SecretBoxError) throw new AppError(409, "conflict", error.message);
       throw error;

@@ -206,7 +206,7 @@ export function dataRoutes(
           throw new AppError(409, "conflict", `“${row.name}” is disconnected; connect it again to sync.`);
         }
         await engine.syncNow(row.id);
-        await jobs()?.kick();
+        await jobs()?.kick(row.id);
         return reply.status(202).send(await stateOf(row.id));
       },
     );

@@ -87,9 +87,14 @@ const severities: readonly AlertRecord["severity"][] = ["informational", "low", 
 const isSeverity = (value: string): value is AlertRecord["severity"] =>
   severities.some((severity) => severity === value);
 
+/** The partner's id of a record that may not parse, for the log line that counts it. */
+function rawId(raw: unknown): string {
+  return typeof raw === "object" && raw !== null ? String(Reflect.get(raw, "id") ?? "?") : "?";
+}
+
 export function normaliseAlert(raw: unknown): AlertRecord | { malformed: string; id: string } {
   const parsed = alertSchema.safeParse(raw);
-  const id = typeof raw === "object" && raw !== null ? String(Reflect.get(raw, "id") ?? "?") : "?";
+  const id = rawId(raw);
   if (!parsed.success) return { malformed: "no id, or fields of the wrong type", id };
   const a = parsed.data;
   const createdAt = parseMicrosoftDate(a.alertCreationTime);
@@ -120,7 +125,7 @@ const machineSchema = z.object({
 
 export function normaliseDevice(raw: unknown): DeviceRecord | { malformed: string; id: string } {
   const parsed = machineSchema.safeParse(raw);
-  const id = typeof raw === "object" && raw !== null ? String(Reflect.get(raw, "id") ?? "?") : "?";
+  const id = rawId(raw);
   if (!parsed.success) return { malformed: "no id, or fields of the wrong type", id };
   const m = parsed.data;
   return {
@@ -166,10 +171,16 @@ class TokenCache {
       callTimeoutMs: options.syncCallTimeoutMs,
     });
     if (!outcome.ok) {
+      const why =
+        outcome.kind === "entra" && outcome.aadsts !== null
+          ? `Microsoft Entra ID refused a token for the sync (AADSTS${outcome.aadsts}).`
+          : outcome.kind === "transport"
+            ? `Could not reach Microsoft Entra ID for the sync's token: ${outcome.error.message}`
+            : "Microsoft Entra ID answered the sync's token request with something that is not a token.";
       throw new SyncFailure(
-        "token_failed",
-        "Microsoft Entra ID refused a token for the sync.",
-        "Re-check the connection: its checklist says what changed (an expired secret, a revoked consent).",
+        outcome.kind === "transport" ? "endpoint_unreachable" : "token_failed",
+        why,
+        "Re-check the connection: its checklist names the cause and the fix (an expired secret, a revoked consent, a network block).",
       );
     }
     const exp = decodeTokenClaims(outcome.accessToken)?.exp;
