@@ -309,20 +309,34 @@ export async function status(
   return EXIT.ok;
 }
 
+/** Pick the connection (by partner and --instance) and POST one of its actions, behind a spinner. */
+async function postToConnection<T>(
+  ctx: Context,
+  partnerName: string | undefined,
+  flags: { instance: string | undefined },
+  request: { action: "check" | "sync"; label: string; schema: z.ZodType<T> },
+): Promise<T> {
+  const partner = resolvePartner(partnerName, false);
+  const client = await ctx.client();
+  return withSpinner(ctx.term, request.label, async () => {
+    const target = await selectConnection(client, partner, flags.instance);
+    return client.request({
+      method: "POST",
+      path: `api/integrations/${encodeURIComponent(target.id)}/${request.action}`,
+      schema: request.schema,
+    });
+  });
+}
+
 export async function check(
   ctx: Context,
   partnerName: string | undefined,
   flags: { instance: string | undefined },
 ): Promise<ExitCode> {
-  const partner = resolvePartner(partnerName, false);
-  const client = await ctx.client();
-  const integration = await withSpinner(ctx.term, "Verifying (up to ~30 s)…", async () => {
-    const target = await selectConnection(client, partner, flags.instance);
-    return client.request({
-      method: "POST",
-      path: `api/integrations/${encodeURIComponent(target.id)}/check`,
-      schema: integrationSchema,
-    });
+  const integration = await postToConnection(ctx, partnerName, flags, {
+    action: "check",
+    label: "Verifying (up to ~30 s)…",
+    schema: integrationSchema,
   });
   print(ctx, integration, () => [
     ...(integration.lastReport ? [...renderChecklist(integration.lastReport), ""] : []),
@@ -337,15 +351,10 @@ export async function sync(
   partnerName: string | undefined,
   flags: { instance: string | undefined },
 ): Promise<ExitCode> {
-  const partner = resolvePartner(partnerName, false);
-  const client = await ctx.client();
-  const state = await withSpinner(ctx.term, "Starting the sync…", async () => {
-    const target = await selectConnection(client, partner, flags.instance);
-    return client.request({
-      method: "POST",
-      path: `api/integrations/${encodeURIComponent(target.id)}/sync`,
-      schema: syncStateSchema,
-    });
+  const state = await postToConnection(ctx, partnerName, flags, {
+    action: "sync",
+    label: "Starting the sync…",
+    schema: syncStateSchema,
   });
   print(ctx, state, () => renderSyncState(state));
   return EXIT.ok;

@@ -21,8 +21,12 @@ const statusLabel: Record<Integration["status"], string> = {
   checking: "Checking",
 };
 
+/** The catalog this CLI was built with, made once (a list renders a row per connection). */
+let catalog: PartnerCatalogEntry[] | undefined;
+
 function catalogEntry(partnerId: string): PartnerCatalogEntry | undefined {
-  return partnerCatalog().find((p) => p.id === partnerId);
+  catalog ??= partnerCatalog();
+  return catalog.find((p) => p.id === partnerId);
 }
 
 export function partnerDisplayName(partnerId: string): string {
@@ -67,9 +71,8 @@ export function permissionText(permissions: readonly PermissionRef[]): string {
 }
 
 export function featureLabel(id: string): string {
-  const feature = partnerCatalog()
-    .flatMap((p) => p.features)
-    .find((f) => f.id === id);
+  catalog ??= partnerCatalog();
+  const feature = catalog.flatMap((p) => p.features).find((f) => f.id === id);
   return feature ? feature.label : clean(id);
 }
 

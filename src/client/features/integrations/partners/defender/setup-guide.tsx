@@ -6,6 +6,7 @@ import {
   isGuid,
   parseDefenderBaseUrl,
 } from "../../../../../shared/partners/defender";
+import { schemaOptionsOf } from "../../../../../shared/partners/registry";
 import { CopyButton } from "../../../../components/copy-button";
 import { NewTabLink } from "../../../../components/new-tab-link";
 import {
@@ -28,14 +29,6 @@ function entraPortals(): Array<{ url: string; clouds: string }> {
   return [...portals].map(([url, clouds]) => ({ url, clouds: clouds.join(", ") }));
 }
 
-/** The hosts of the operator's extra endpoints the catalog lists, so the Base URL parses as on the server. */
-function operatorHosts(partner: PartnerCatalogEntry): string[] {
-  return partner.fields
-    .flatMap((field) => field.options)
-    .filter((option) => option.operatorConfigured)
-    .map((option) => option.value.replace(/^https:\/\//, ""));
-}
-
 /**
  * The tenant's admin-consent link for this app, in the cloud of the Base URL typed so far (commercial until it is
  * valid), or undefined while Tenant ID or App ID is not a GUID yet.
@@ -47,7 +40,7 @@ export function draftConsentLink(
   const tenant = (draft.values.tenantId ?? "").trim().toLowerCase();
   const app = (draft.values.appId ?? "").trim().toLowerCase();
   if (!isGuid(tenant) || !isGuid(app)) return undefined;
-  const parsed = parseDefenderBaseUrl(draft.values.baseUrl ?? "", operatorHosts(partner));
+  const parsed = parseDefenderBaseUrl(draft.values.baseUrl ?? "", schemaOptionsOf(partner).extraHosts);
   const cloud = defenderClouds[parsed.ok ? parsed.region.cloud : "commercial"];
   return {
     url: adminConsentUrl(cloud.authorityHost, tenant, app),
