@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { integrationSchema } from "../../shared/contract";
-import { alertSchema, deviceSchema, pageSchema, syncStateSchema } from "../../shared/data-contract";
+import {
+  type Alert,
+  alertSchema,
+  deviceSchema,
+  pageSchema,
+  syncStateSchema,
+} from "../../shared/data-contract";
 import { SIM_SEED } from "../../simulator/seed";
-import { createTestApp, type TestApp } from "../../test/test-app";
+import { createTestApp, setSimulatorFault, type TestApp } from "../../test/test-app";
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -49,7 +55,7 @@ async function syncToEnd(source: string, pagesPerRun = 1): Promise<number> {
 }
 
 async function allAlerts() {
-  const items: Array<{ externalId: string; status: string; severity: string }> = [];
+  const items: Alert[] = [];
   let cursor: string | null = null;
   do {
     const url: string = `/api/alerts?limit=500${cursor ? `&cursor=${cursor}` : ""}`;
@@ -107,14 +113,10 @@ describe("sync", () => {
     });
     expect(alerts?.lastSuccessAt).not.toBeNull();
 
-    const first = items[0];
-    const detail = await t.inject({
-      method: "GET",
-      url: `/api/alerts/${(await allAlertRows())[0]?.id ?? ""}`,
-    });
+    const [first] = items;
+    const detail = await t.inject({ method: "GET", url: `/api/alerts/${first?.id ?? "none"}` });
     expect(detail.statusCode).toBe(200);
-    expect(detail.json().raw).toMatchObject({ aadTenantId: bulk.tenantId });
-    expect(first).toBeDefined();
+    expect(detail.json().raw).toMatchObject({ id: first?.externalId, aadTenantId: bulk.tenantId });
   });
 
   it("brings in 500 alerts updated at one shared timestamp, arriving late, none lost and none duplicated", async () => {
@@ -156,6 +158,31 @@ describe("sync", () => {
     expect(await listed()).toHaveLength(MACHINES - 10);
   });
 
+  it("honours a 429's Retry-After: records it, keeps the cursor, and waits as long before the next run", async () => {
+    await setSimulatorFault(bulk.tenantId, { kind: "rate_limit", retryAfterSeconds: 120, target: "api" });
+    try {
+      await t.app.syncEngine.syncNow(integrationId);
+      const before = Date.now();
+      const outcome = await t.app.syncEngine.runStream(integrationId, "alerts", { maxPages: 1 });
+      expect(outcome).toMatchObject({ kind: "ran", failed: true, stored: 0 });
+      const state = syncStateSchema.parse(
+        (await t.inject({ method: "GET", url: `/api/integrations/${integrationId}/sync` })).json(),
+      );
+      const alerts = state.sources.find((s) => s.source === "alerts");
+      expect(alerts?.state).toBe("failed");
+      expect(alerts?.lastError?.code).toBe("rate_limited");
+      expect(alerts?.lastError?.message).toContain("120 s");
+      expect(Date.parse(alerts?.nextRunAt ?? "")).toBeGreaterThanOrEqual(before + 119_000);
+      // Not due yet: a job delivered now finds nothing to run.
+      expect(await t.app.syncEngine.runStream(integrationId, "alerts", { maxPages: 1 })).toEqual({
+        kind: "skipped",
+        reason: "not_due_or_held",
+      });
+    } finally {
+      await setSimulatorFault(bulk.tenantId, null);
+    }
+  });
+
   it("refuses a cursor it did not issue, by name", async () => {
     const response = await t.inject({ method: "GET", url: "/api/alerts?cursor=bm9wZQ" });
     expect(response.statusCode).toBe(400);
@@ -172,10 +199,3 @@ describe("sync", () => {
     expect(again.statusCode).toBe(409);
   });
 });
-
-async function allAlertRows() {
-  const page = pageSchema(alertSchema).parse(
-    (await t.inject({ method: "GET", url: "/api/alerts?limit=1" })).json(),
-  );
-  return page.items;
-}
