@@ -25,6 +25,7 @@ import { createAuthService } from "./modules/auth/service";
 import { createIntegrationRepository } from "./modules/integrations/repository";
 import { integrationRoutes } from "./modules/integrations/routes";
 import { createIntegrationService } from "./modules/integrations/service";
+import { eraseSyncedData } from "./modules/synced/erase";
 import { dataRoutes } from "./modules/synced/routes";
 import { createPartnerRegistry } from "./partners/registry";
 import errorsPlugin from "./plugins/errors";
@@ -289,6 +290,10 @@ async function wire(
     log: app.log,
     budgetWaitMs: 90_000,
     retentionDays: env.PATCHBAY_RETENTION_DAYS,
+    intervals: {
+      incremental: env.PATCHBAY_SYNC_EVENTS_MINUTES,
+      inventory: env.PATCHBAY_SYNC_INVENTORY_MINUTES,
+    },
   });
   app.decorate("syncEngine", syncEngine);
 
@@ -339,7 +344,11 @@ async function wire(
   const mutationLimit = { max: options.mutationsPerMinute ?? 60, timeWindow: 60_000 };
   await app.register(authRoutes(auth, { sessionMaxHours: env.PATCHBAY_SESSION_MAX_HOURS, mutationLimit }));
   await app.register(auditRoutes(database.db));
-  await app.register(integrationRoutes(service, mutationLimit));
+  await app.register(
+    integrationRoutes(service, mutationLimit, (id, actor) =>
+      eraseSyncedData(database.db, syncEngine, id, actor),
+    ),
+  );
   await app.register(dataRoutes(database.db, syncEngine, () => syncJobs, mutationLimit));
   if (options.serveClient ?? true)
     await app.register(staticPlugin, options.clientDir ? { root: options.clientDir } : {});

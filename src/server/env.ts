@@ -58,7 +58,11 @@ const envSchema = z.object({
   PATCHBAY_SYNC: z.enum(["on", "off"]).default("on"),
   /** `$top` of a sync page: 10,000 is the Defender API's maximum. */
   PATCHBAY_SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(10_000),
-  /** Synced alerts older than this many days are deleted. */
+  /** Minutes between passes of event sources (alerts, incidents). */
+  PATCHBAY_SYNC_EVENTS_MINUTES: z.coerce.number().int().min(1).max(1_440).default(5),
+  /** Minutes between passes of inventories (devices, vulnerabilities, software). */
+  PATCHBAY_SYNC_INVENTORY_MINUTES: z.coerce.number().int().min(1).max(10_080).default(360),
+  /** Synced alerts and incidents older than this many days are deleted. */
   PATCHBAY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
   PATCHBAY_ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
   PATCHBAY_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(256).optional(),

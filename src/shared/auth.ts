@@ -215,6 +215,7 @@ export const auditActions = [
   "integration.check",
   "integration.secret_expiring",
   "integration.disconnect",
+  "integration.data_erase",
   "user.create",
   "user.update",
   "user.deactivate",

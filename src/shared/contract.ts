@@ -147,6 +147,7 @@ export const integrationEventKinds = [
   "status_changed",
   "secret_expiring",
   "disconnected",
+  "data_erased",
 ] as const;
 export const integrationEventSchema = z.object({
   id: z.string(),

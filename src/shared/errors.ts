@@ -23,6 +23,8 @@ export const verificationErrorCodes = [
   "secret_unreadable",
   "not_licensed",
   "secret_expiring",
+  /** Verification passes but a sync source has failed or lagged past 3 of its intervals (issue 8). */
+  "sync_stalled",
 ] as const;
 export const verificationErrorCodeSchema = z.enum(verificationErrorCodes);
 export type VerificationErrorCode = z.infer<typeof verificationErrorCodeSchema>;

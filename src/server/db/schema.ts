@@ -7,6 +7,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -42,6 +43,8 @@ export const integrations = pgTable(
     secretExpiryWarnedDays: integer("secret_expiry_warned_days"),
     permissions: jsonb("permissions").$type<Permissions>().notNull(),
     lastError: jsonb("last_error").$type<unknown>(),
+    /** Set while a sync source has failed or lagged past 3 intervals (the connection shows as degraded). */
+    syncIssue: jsonb("sync_issue").$type<unknown>(),
     lastReport: jsonb("last_report").$type<unknown>(),
     lastCheckedAt: timestamp("last_checked_at", { withTimezone: true, mode: "date" }),
     lastSuccessAt: timestamp("last_success_at", { withTimezone: true, mode: "date" }),
@@ -231,6 +234,7 @@ export const syncStreams = pgTable(
     lastError: jsonb("last_error").$type<{ code: string; message: string; remediation: string } | null>(),
     /** Whoever runs a page holds it until then (another instance skips the stream meanwhile). */
     leaseUntil: at("lease_until"),
+    createdAt: at("created_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.integrationId, t.source] }), index("sync_streams_next").on(t.nextRunAt)],
 );
@@ -251,6 +255,13 @@ export const alerts = pgTable(
     createdAt: at("created_at").notNull(),
     updatedAt: at("updated_at").notNull(),
     deviceName: text("device_name"),
+    category: text("category"),
+    description: text("description"),
+    evidence: jsonb("evidence")
+      .$type<Array<{ kind: string; name: string; detail: string | null }>>()
+      .notNull()
+      .default([]),
+    portalUrl: text("portal_url"),
     raw: jsonb("raw").$type<unknown>().notNull(),
     syncedAt: at("synced_at").notNull(),
   },
@@ -258,6 +269,35 @@ export const alerts = pgTable(
     uniqueIndex("alerts_external").on(t.integrationId, t.externalId),
     index("alerts_created").on(t.createdAt),
     index("alerts_severity_created").on(t.severity, t.createdAt),
+    index("alerts_integration_created").on(t.integrationId, t.createdAt),
+    index("alerts_updated").on(t.updatedAt),
+  ],
+);
+
+/** Incidents (groups of alerts) of every partner. */
+export const incidents = pgTable(
+  "incidents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    integrationId: uuid("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    partner: text("partner").notNull(),
+    externalId: text("external_id").notNull(),
+    title: text("title").notNull(),
+    severity: text("severity").notNull(),
+    status: text("status").notNull(),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+    assignedTo: text("assigned_to"),
+    alertCount: integer("alert_count").notNull().default(0),
+    portalUrl: text("portal_url"),
+    raw: jsonb("raw").$type<unknown>().notNull(),
+    syncedAt: at("synced_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("incidents_external").on(t.integrationId, t.externalId),
+    index("incidents_created").on(t.createdAt),
   ],
 );
 
@@ -278,6 +318,7 @@ export const devices = pgTable(
     riskScore: text("risk_score"),
     exposureLevel: text("exposure_level"),
     lastSeenAt: at("last_seen_at"),
+    portalUrl: text("portal_url"),
     raw: jsonb("raw").$type<unknown>().notNull(),
     /** The inventory pass that last listed it; rows of older passes are gone once a pass completes. */
     seenPass: text("seen_pass").notNull(),
@@ -287,6 +328,60 @@ export const devices = pgTable(
   (t) => [
     uniqueIndex("devices_external").on(t.integrationId, t.externalId),
     index("devices_name").on(t.name),
+  ],
+);
+
+/** Vulnerabilities (CVEs) a partner reports for the tenant, with how many devices are exposed. Inventory. */
+export const vulnerabilities = pgTable(
+  "vulnerabilities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    integrationId: uuid("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    partner: text("partner").notNull(),
+    externalId: text("external_id").notNull(),
+    title: text("title").notNull(),
+    severity: text("severity").notNull(),
+    cvssScore: real("cvss_score"),
+    exposedDevices: integer("exposed_devices").notNull().default(0),
+    publicExploit: boolean("public_exploit").notNull().default(false),
+    publishedAt: at("published_at"),
+    updatedAt: at("updated_at"),
+    raw: jsonb("raw").$type<unknown>().notNull(),
+    seenPass: text("seen_pass").notNull(),
+    removedAt: at("removed_at"),
+    syncedAt: at("synced_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("vulnerabilities_external").on(t.integrationId, t.externalId),
+    index("vulnerabilities_exposed").on(t.exposedDevices),
+  ],
+);
+
+/** Software installed across the tenant's devices, with its weaknesses. Inventory. */
+export const software = pgTable(
+  "software",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    integrationId: uuid("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    partner: text("partner").notNull(),
+    externalId: text("external_id").notNull(),
+    name: text("name").notNull(),
+    vendor: text("vendor"),
+    weaknesses: integer("weaknesses").notNull().default(0),
+    exposedDevices: integer("exposed_devices").notNull().default(0),
+    publicExploit: boolean("public_exploit").notNull().default(false),
+    raw: jsonb("raw").$type<unknown>().notNull(),
+    seenPass: text("seen_pass").notNull(),
+    removedAt: at("removed_at"),
+    syncedAt: at("synced_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("software_external").on(t.integrationId, t.externalId),
+    index("software_exposed").on(t.exposedDevices),
   ],
 );
 

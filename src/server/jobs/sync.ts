@@ -5,7 +5,7 @@ import type { SyncEngine } from "../sync/engine";
 
 /**
  * Sync on pg-boss (DESIGN §12): a sweep every minute (one instance runs it) creates the streams of new connections,
- * applies retention and queues each due stream once (`singletonKey`); any instance's worker runs a bounded number of
+ * applies retention, marks connections whose sync has stalled (degraded) and queues each due stream once (`singletonKey`); any instance's worker runs a bounded number of
  * pages and, when the source has more, queues the stream again. The lease in sync_streams keeps a stream to one
  * worker even if a job is delivered twice.
  */
@@ -45,7 +45,9 @@ export async function startSyncJobs(options: {
 
   await boss.work(SWEEP, async () => {
     const removed = await engine.applyRetention();
-    if (removed > 0) log.info({ removed }, "alerts past retention deleted");
+    if (removed > 0) log.info({ removed }, "alerts and incidents past retention deleted");
+    const changed = await engine.assessHealth();
+    if (changed > 0) log.info({ changed }, "sync health changed");
     const queued = await kick();
     if (queued > 0) log.debug({ queued }, "sync streams queued");
   });

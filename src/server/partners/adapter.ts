@@ -67,15 +67,35 @@ export interface PartnerAdapter {
 
 // --- Sync (DESIGN §12) ---------------------------------------------------------------------------------------------
 
+export type Severity = "informational" | "low" | "medium" | "high" | "unknown";
+
 /** An alert as the shared tables and pages know it, normalised from the partner's record (kept whole in `raw`). */
 export interface AlertRecord {
   externalId: string;
   title: string;
-  severity: "informational" | "low" | "medium" | "high" | "unknown";
+  severity: Severity;
   status: string;
   createdAt: Date;
   updatedAt: Date;
   deviceName: string | null;
+  category: string | null;
+  description: string | null;
+  evidence: Array<{ kind: string; name: string; detail: string | null }>;
+  /** The record in the partner's console. */
+  portalUrl: string | null;
+  raw: unknown;
+}
+
+export interface IncidentRecord {
+  externalId: string;
+  title: string;
+  severity: Severity;
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+  assignedTo: string | null;
+  alertCount: number;
+  portalUrl: string | null;
   raw: unknown;
 }
 
@@ -89,12 +109,41 @@ export interface DeviceRecord {
   riskScore: string | null;
   exposureLevel: string | null;
   lastSeenAt: Date | null;
+  portalUrl: string | null;
   raw: unknown;
 }
 
+export interface VulnerabilityRecord {
+  /** The CVE id. */
+  externalId: string;
+  title: string;
+  severity: Severity;
+  cvssScore: number | null;
+  exposedDevices: number;
+  publicExploit: boolean;
+  publishedAt: Date | null;
+  updatedAt: Date | null;
+  raw: unknown;
+}
+
+export interface SoftwareRecord {
+  externalId: string;
+  name: string;
+  vendor: string | null;
+  weaknesses: number;
+  exposedDevices: number;
+  publicExploit: boolean;
+  raw: unknown;
+}
+
+/** Incremental tables keep a record's newest version; inventory tables mark what a complete pass did not list. */
 export type SyncBatch =
   | { table: "alerts"; records: AlertRecord[] }
-  | { table: "devices"; records: DeviceRecord[] };
+  | { table: "incidents"; records: IncidentRecord[] }
+  | { table: "devices"; records: DeviceRecord[] }
+  | { table: "vulnerabilities"; records: VulnerabilityRecord[] }
+  | { table: "software"; records: SoftwareRecord[] };
+export type SyncTable = SyncBatch["table"];
 
 /** One page of a source: what to store, the cursor that follows it, and whether the pass is complete. */
 export interface SyncPage {
@@ -152,6 +201,10 @@ export interface SyncSource {
   readonly kind: "incremental" | "inventory";
   /** The feature that must be enabled on the connection for this source to run. */
   readonly feature: string;
+  /** Where its records are stored. */
+  readonly table: SyncTable;
+  /** The partner API whose rate budget it spends (the budget's key). */
+  readonly api: string;
   readonly intervalMinutes: number;
   /** Fetch one page after `ctx.cursor`. Throws SyncFailure for anything the admin or time must fix. */
   pull(ctx: SyncContext): Promise<SyncPage>;

@@ -3,16 +3,17 @@ import type { FastifyBaseLogger } from "fastify";
 import { type SecretVault, storedSecretOf } from "../crypto/secret-vault";
 import type { Database } from "../db/client";
 import {
-  alerts,
-  devices,
   type IntegrationRow,
+  integrationEvents,
   integrations,
   type SyncStreamRow,
   syncStreams,
 } from "../db/schema";
-import { type SyncBatch, SyncFailure, type SyncSource } from "../partners/adapter";
+import { SyncFailure, type SyncSource } from "../partners/adapter";
 import type { PartnerRegistry } from "../partners/registry";
 import { createCallBudget } from "./budget";
+import { type SourceView, syncIssueOf } from "./health";
+import { deleteOlderThan, eraseSyncedData, markUnlisted, storeBatch, type Tx } from "./store";
 
 /**
  * The sync engine (DESIGN §12): runs a connection's sources page by page. Each page is one transaction: its records
@@ -28,8 +29,10 @@ export interface SyncEngineDeps {
   log: FastifyBaseLogger;
   /** How long a page may wait for rate budget before the stream is retried later. */
   budgetWaitMs: number;
-  /** Alerts older than this many days are deleted (PATCHBAY_RETENTION_DAYS). */
+  /** Alerts and incidents older than this many days are deleted (PATCHBAY_RETENTION_DAYS). */
   retentionDays: number;
+  /** Minutes between passes, overriding the partners' defaults (5 for events, 360 for inventories). */
+  intervals?: { incremental?: number | undefined; inventory?: number | undefined };
 }
 
 export type RunOutcome =
@@ -51,101 +54,9 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
-
-/** Upsert a page's records; resolves to how many were new or changed. */
-async function store(
-  tx: Tx,
-  row: IntegrationRow,
-  batch: SyncBatch,
-  pass: string | undefined,
-  now: Date,
-): Promise<number> {
-  let stored = 0;
-  if (batch.table === "alerts") {
-    for (const part of chunks(batch.records, INSERT_CHUNK)) {
-      const changed = await tx
-        .insert(alerts)
-        .values(
-          part.map((r) => ({
-            integrationId: row.id,
-            partner: row.partner,
-            externalId: r.externalId,
-            title: r.title,
-            severity: r.severity,
-            status: r.status,
-            createdAt: r.createdAt,
-            updatedAt: r.updatedAt,
-            deviceName: r.deviceName,
-            raw: r.raw,
-            syncedAt: now,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: [alerts.integrationId, alerts.externalId],
-          set: {
-            title: sql`excluded.title`,
-            severity: sql`excluded.severity`,
-            status: sql`excluded.status`,
-            createdAt: sql`excluded.created_at`,
-            updatedAt: sql`excluded.updated_at`,
-            deviceName: sql`excluded.device_name`,
-            raw: sql`excluded.raw`,
-            syncedAt: sql`excluded.synced_at`,
-          },
-          // An older version read again (the overlap) never overwrites a newer one, and an unchanged one is no news.
-          setWhere: sql`${alerts.updatedAt} < excluded.updated_at`,
-        })
-        .returning({ id: alerts.id });
-      stored += changed.length;
-    }
-    return stored;
-  }
-  for (const part of chunks(batch.records, INSERT_CHUNK)) {
-    const changed = await tx
-      .insert(devices)
-      .values(
-        part.map((r) => ({
-          integrationId: row.id,
-          partner: row.partner,
-          externalId: r.externalId,
-          name: r.name,
-          healthStatus: r.healthStatus,
-          osPlatform: r.osPlatform,
-          onboardingStatus: r.onboardingStatus,
-          riskScore: r.riskScore,
-          exposureLevel: r.exposureLevel,
-          lastSeenAt: r.lastSeenAt,
-          raw: r.raw,
-          seenPass: pass ?? now.toISOString(),
-          removedAt: null,
-          syncedAt: now,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [devices.integrationId, devices.externalId],
-        set: {
-          name: sql`excluded.name`,
-          healthStatus: sql`excluded.health_status`,
-          osPlatform: sql`excluded.os_platform`,
-          onboardingStatus: sql`excluded.onboarding_status`,
-          riskScore: sql`excluded.risk_score`,
-          exposureLevel: sql`excluded.exposure_level`,
-          lastSeenAt: sql`excluded.last_seen_at`,
-          raw: sql`excluded.raw`,
-          seenPass: sql`excluded.seen_pass`,
-          removedAt: sql`null`,
-          syncedAt: sql`excluded.synced_at`,
-        },
-      })
-      .returning({ id: devices.id });
-    stored += changed.length;
-  }
-  return stored;
-}
-
 export function createSyncEngine(deps: SyncEngineDeps) {
   const { db, log } = deps;
+  const intervalOf = (source: SyncSource) => deps.intervals?.[source.kind] ?? source.intervalMinutes;
 
   async function loadIntegration(id: string): Promise<IntegrationRow | undefined> {
     const [row] = await db.select().from(integrations).where(eq(integrations.id, id));
@@ -292,18 +203,9 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           if (!held?.leaseUntil || !owner || owner.status === "disconnected") {
             throw new SyncFailure("cancelled", "The sync was stopped.", "Nothing to do.");
           }
-          const count = await store(tx, row, page.batch, page.pass, now);
+          const count = await storeBatch(tx, row, page.batch, page.pass, now);
           if (completedPass && source.kind === "inventory" && page.pass !== undefined) {
-            await tx
-              .update(devices)
-              .set({ removedAt: now })
-              .where(
-                and(
-                  eq(devices.integrationId, integrationId),
-                  ne(devices.seenPass, page.pass),
-                  isNull(devices.removedAt),
-                ),
-              );
+            await markUnlisted(tx, page.batch.table, integrationId, page.pass, now);
           }
           await tx
             .update(syncStreams)
@@ -318,7 +220,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
                     state: "idle" as const,
                     lastSuccessAt: now,
                     firstCompletedAt: sql`coalesce(${syncStreams.firstCompletedAt}, ${now})`,
-                    nextRunAt: new Date(now.getTime() + source.intervalMinutes * 60_000),
+                    nextRunAt: new Date(now.getTime() + intervalOf(source) * 60_000),
                     lastError: null,
                     leaseUntil: null,
                   }
@@ -382,11 +284,20 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     return rows.map((r) => r.source);
   }
 
-  /** Delete alerts past the retention period. */
+  /** Delete alerts and incidents past the retention period. */
   async function applyRetention(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - deps.retentionDays * 86_400_000);
-    const gone = await db.delete(alerts).where(lte(alerts.createdAt, cutoff)).returning({ id: alerts.id });
-    return gone.length;
+    return db.transaction((tx) => deleteOlderThan(tx, cutoff));
+  }
+
+  /**
+   * Disconnect and delete synced data: erase everything the connection synced and its streams (cursors, counts),
+   * so a later reconnect starts a first full sync. Runs inside the caller's transaction.
+   */
+  async function erase(tx: Tx, integrationId: string) {
+    const erased = await eraseSyncedData(tx, integrationId);
+    await tx.delete(syncStreams).where(eq(syncStreams.integrationId, integrationId));
+    return erased;
   }
 
   async function streams(integrationIds: readonly string[]): Promise<SyncStreamRow[]> {
@@ -397,9 +308,60 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       .where(inArray(syncStreams.integrationId, [...integrationIds]));
   }
 
-  /** Labels and intervals of a connection's sources, for the API (the stream rows say where each stands). */
-  function sourceInfo(row: IntegrationRow) {
-    return sourcesOf(row).map((s) => ({ id: s.id, label: s.label, intervalMinutes: s.intervalMinutes }));
+  /** A connection's sources, each with its stream (where it stands), for the API and the health rules. */
+  async function sourceViews(row: IntegrationRow, known?: readonly SyncStreamRow[]): Promise<SourceView[]> {
+    const rows = known ?? (await streams([row.id]));
+    const byId = new Map(rows.filter((s) => s.integrationId === row.id).map((s) => [s.source, s]));
+    return sourcesOf(row).map((s) => ({
+      id: s.id,
+      label: s.label,
+      kind: s.kind,
+      table: s.table,
+      intervalMinutes: intervalOf(s),
+      stream: byId.get(s.id),
+    }));
+  }
+
+  /**
+   * Mark connections whose sync has stalled (a source failed for a reason a person must fix, or no completed pass
+   * for 3 intervals) and clear the mark once it recovers; each change is a status event in the connection's log.
+   * Resolves to how many connections changed.
+   */
+  async function assessHealth(now = new Date()): Promise<number> {
+    const rows = (await db.select().from(integrations).where(ne(integrations.status, "disconnected"))).filter(
+      isActive,
+    );
+    const all = await streams(rows.map((r) => r.id));
+    let changed = 0;
+    for (const row of rows) {
+      const issue = syncIssueOf(await sourceViews(row, all), now);
+      const had = row.syncIssue !== null && row.syncIssue !== undefined;
+      if ((issue === null) === !had) continue;
+      const events =
+        row.status === "connected"
+          ? [
+              {
+                integrationId: row.id,
+                at: now,
+                kind: "status_changed",
+                actor: "Patchbay",
+                message: issue
+                  ? `Status changed from connected to degraded. ${issue.message}`
+                  : "Status changed from degraded to connected: every sync source is keeping up again.",
+                detail: issue
+                  ? { from: "connected", to: "degraded", code: issue.code }
+                  : { from: "degraded", to: "connected" },
+              },
+            ]
+          : [];
+      await db.transaction(async (tx) => {
+        await tx.update(integrations).set({ syncIssue: issue }).where(eq(integrations.id, row.id));
+        if (events.length > 0) await tx.insert(integrationEvents).values(events);
+      });
+      if (issue) log.warn({ integrationId: row.id, issue: issue.message }, "sync stalled");
+      changed += 1;
+    }
+    return changed;
   }
 
   return {
@@ -408,8 +370,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     runStream,
     syncNow,
     applyRetention,
+    erase,
     streams,
-    sourceInfo,
+    sourceViews,
+    assessHealth,
     loadIntegration,
   };
 }

@@ -15,6 +15,7 @@ export const actionLabel: Record<AuditAction, string> = {
   "integration.secret_expiring": "Secret expiry warning",
   "integration.check": "Integration re-checked",
   "integration.disconnect": "Integration disconnected",
+  "integration.data_erase": "Synced data erased",
   "user.create": "User added",
   "user.update": "User changed",
   "user.deactivate": "User deactivated",

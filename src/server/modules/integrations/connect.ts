@@ -94,6 +94,7 @@ export function connectActions(deps: IntegrationDeps) {
         secretExpiryWarnedDays: warning ?? expiry.warnedDays,
         permissions: report.permissions,
         lastError: report.error ?? null,
+        syncIssue: null,
         lastReport: report,
         lastCheckedAt: now,
         lastSuccessAt: now,

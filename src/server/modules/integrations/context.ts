@@ -33,12 +33,17 @@ const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 export function toIntegration(row: IntegrationRow): Integration {
   const report = verificationReportSchema.safeParse(row.lastReport);
   const error = integrationErrorSchema.safeParse(row.lastError);
+  // A connection that verifies but whose data has stopped flowing is degraded, with the sync's reason: the two
+  // signals are kept apart (a re-check passing does not hide a stalled sync, nor the reverse).
+  const stalled = integrationErrorSchema.safeParse(row.syncIssue);
+  const syncDegraded = row.status === "connected" && stalled.success;
   return {
     id: row.id,
     partner: partnerIdSchema.parse(row.partner),
     name: row.name,
-    status:
-      row.status === "connected" || row.status === "degraded" || row.status === "disconnected"
+    status: syncDegraded
+      ? "degraded"
+      : row.status === "connected" || row.status === "degraded" || row.status === "disconnected"
         ? row.status
         : "error",
     config: integrationConfigSchema.parse(row.config),
@@ -53,7 +58,7 @@ export function toIntegration(row: IntegrationRow): Integration {
     permissions: permissionsSchema.parse(row.permissions),
     lastCheckedAt: iso(row.lastCheckedAt),
     lastSuccessAt: iso(row.lastSuccessAt),
-    error: error.success ? error.data : null,
+    error: error.success ? error.data : syncDegraded ? stalled.data : null,
     lastReport: report.success ? report.data : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

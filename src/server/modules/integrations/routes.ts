@@ -7,6 +7,9 @@ import {
   integrationSchema,
   verificationReportSchema,
 } from "../../../shared/contract";
+import { disconnectQuerySchema } from "../../../shared/data-contract";
+import { parseInput } from "../../lib/app-error";
+import type { Actor } from "../audit/audit";
 import { requestActor } from "../auth/guard";
 import type { IntegrationService } from "./service";
 
@@ -16,6 +19,8 @@ const idParams = z.object({ id: z.string() });
 export function integrationRoutes(
   service: IntegrationService,
   mutationLimit: { max: number; timeWindow: number },
+  /** Disconnect and delete synced data: the synced module erases it (src/server/modules/synced/erase.ts). */
+  eraseSyncedData: (id: string, actor: Actor) => Promise<void>,
 ) {
   const read = { auth: "viewer" as const };
   const write = { auth: "admin" as const, rateLimit: mutationLimit };
@@ -63,7 +68,14 @@ export function integrationRoutes(
     app.delete(
       "/api/integrations/:id",
       { config: write, schema: { params: idParams, response: { 200: integrationSchema } } },
-      async (request) => service.disconnect(request.params.id, requestActor(request)),
+      async (request) => {
+        const { deleteData } = parseInput(disconnectQuerySchema, request.query, "query");
+        const actor = requestActor(request);
+        const disconnected = await service.disconnect(request.params.id, actor);
+        if (deleteData !== "true") return disconnected;
+        await eraseSyncedData(disconnected.id, actor);
+        return service.get(disconnected.id);
+      },
     );
 
     app.get(

@@ -20,7 +20,7 @@ const appPage = (c: FailureContext, blade: string) =>
   `Microsoft Entra admin center → App registrations → the app with Application (client) ID ${c.appId} → ${blade}`;
 
 export function failure(
-  code: Exclude<VerificationErrorCode, "secret_unreadable" | "secret_expiring">,
+  code: Exclude<VerificationErrorCode, "secret_unreadable" | "secret_expiring" | "sync_stalled">,
   c: FailureContext,
   detail: FailureDetail,
   extra: {

@@ -46,6 +46,8 @@ export async function callMicrosoftApi(options: {
   accessToken: string;
   deadline: AbortSignal;
   callTimeoutMs: number;
+  /** A sync page of 10,000 records is far larger than a probe's answer. */
+  maxBodyBytes?: number;
 }): Promise<CallOutcome> {
   const { probe } = options;
   let response: Awaited<ReturnType<typeof outboundRequest>>;
@@ -59,7 +61,7 @@ export async function callMicrosoftApi(options: {
       },
       ...(probe.body ? { body: JSON.stringify(probe.body) } : {}),
       signal: boundedSignal(options.deadline, options.callTimeoutMs),
-      maxBodyBytes: 512 * 1024,
+      maxBodyBytes: options.maxBodyBytes ?? 512 * 1024,
     });
   } catch (error) {
     if (error instanceof TransportError) return { ok: false, kind: "transport", error };

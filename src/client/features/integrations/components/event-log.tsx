@@ -11,6 +11,7 @@ const kindLabel: Record<IntegrationEvent["kind"], string> = {
   checked: "Checked",
   status_changed: "Status changed",
   disconnected: "Disconnected",
+  data_erased: "Synced data erased",
 };
 
 /** The integration's audit trail and connection log, newest first. */
