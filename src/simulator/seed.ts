@@ -209,6 +209,17 @@ export const SIM_SEED = {
     description:
       "Alert.Read.All and Machine.Read.All, for sync: give it volume with PUT /__simulator/data/{tenant} (e.g. 100,000 alerts and 20,000 machines).",
   },
+  newTenant: {
+    tenantId: "7b3e9c41-2d8a-4f65-b1e7-c04a95d3e826",
+    appId: "4e8a1d6c-9f2b-4c37-a5d0-e71b3c8f2a59",
+    appSecret: "Nw38Q~fResh0Tenant.NoDevices~Onboarded_9",
+    secretId: "a2c7e5f1-8b4d-4e93-b6a0-3d9f1c7e5b28",
+    secretValidDays: 365,
+    secretCreatedDaysAgo: 2,
+    secretDisplayName: "patchbay",
+    description:
+      "Alert.Read.All and Machine.Read.All consented in a tenant that has onboarded no devices yet: the machines list answers 404, alerts an empty list.",
+  },
   ambiguousSecretHint: {
     tenantId: "74b0dfc4-6828-4bac-8fb8-058c009423ab",
     appId: "d50bc6c9-7727-4a40-b227-8ef6354e7bc0",
@@ -630,6 +641,15 @@ const RELATIVE_TENANTS: readonly RelativeTenantSpec[] = [
     appDisplayName: APP_NAME,
     servicePrincipalId: "1f6c2e8a-7b3d-4c59-a0e4-6d8b2f1c9a37",
     objectId: "8a2d5c1e-3f7b-4e96-b0c8-5e1a7d3f2b94",
+    roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
+  },
+  {
+    scenario: SIM_SEED.newTenant,
+    displayName: "Tailwind Traders",
+    domain: "tailwindtraders.onmicrosoft.com",
+    appDisplayName: APP_NAME,
+    servicePrincipalId: "6d2f8b4a-1c7e-4a39-9e05-b8c3d1f7a264",
+    objectId: "c5a1e7d3-4b9f-4c28-8e6a-2f7d9b3c1e85",
     roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
   },
   {
