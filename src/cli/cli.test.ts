@@ -415,6 +415,64 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     expect(syncText.stdout).toMatch(/^SOURCE +STATE +RECORDS +LAST SUCCESS +NEXT RUN/m);
   });
 
+  it("lists synced alerts and devices, filtered and paged by the server, refusing a bad flag by name", async () => {
+    const [healthy] = integrationListSchema
+      .parse(
+        (await t.app.inject({ method: "GET", url: "/api/integrations", headers: t.adminHeaders })).json(),
+      )
+      .integrations.filter((i) => i.status !== "disconnected");
+    if (!healthy) throw new Error("no connection to sync");
+    for (const source of ["alerts", "devices"]) {
+      await t.app.syncEngine.syncNow(healthy.id);
+      await t.app.syncEngine.runStream(healthy.id, source, { maxPages: 20 });
+    }
+    const page = z.object({
+      items: z.array(z.object({ severity: z.string() })),
+      nextCursor: z.string().nullable(),
+    });
+    const high = await cli(["alerts", "list", "--severity", "HIGH", "--json"]);
+    expect(high.code, high.stderr).toBe(0);
+    const highItems = page.parse(JSON.parse(high.stdout)).items;
+    expect(highItems.length).toBeGreaterThan(0);
+    expect(highItems.every((a) => a.severity === "high")).toBe(true);
+
+    const first = await cli(["alerts", "list", "--since", "365d", "--limit", "1", "--json"]);
+    const { nextCursor } = page.parse(JSON.parse(first.stdout));
+    expect(nextCursor).not.toBeNull();
+    const next = await cli([
+      "alerts",
+      "list",
+      "--since",
+      "365d",
+      "--limit",
+      "1",
+      "--cursor",
+      nextCursor ?? "",
+    ]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toMatch(/^CREATED +SEVERITY +STATUS +TITLE +DEVICE +ID/m);
+
+    const devices = await cli(["devices", "list"]);
+    expect(devices.code, devices.stderr).toBe(0);
+    expect(devices.stdout).toMatch(/^NAME +HEALTH +OS +RISK +LAST SEEN +ID/m);
+
+    const bad = await cli(["alerts", "list", "--severity", "urgent"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      "Check --severity: severity must be one of: informational, low, medium, high",
+    );
+    const tooMany = await cli(["devices", "list", "--limit", "501", "--json"]);
+    expect(tooMany.code).toBe(2);
+    const envelope = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+    expect(envelope.parse(JSON.parse(tooMany.stdout)).error).toEqual({
+      code: "usage",
+      message: "Check --limit: limit must be a whole number from 1 to 500.",
+    });
+    const unknown = await cli(["alerts", "show"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Commands: alerts list");
+  });
+
   it("detaches only with confirmation: no TTY and no --yes → exit 2; several → --instance; --yes disconnects", async () => {
     const refused = await cli(["partner", "detach", "DEFENDER"]);
     expect(refused.code).toBe(2);

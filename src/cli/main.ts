@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { partnerCatalog, partnerCli } from "../shared/partners/registry";
 import { type Context, cliVersion, createContext } from "./context";
+import { listAlerts, listDevices } from "./data";
 import { CliError, EXIT, exitCodeHelp, usageError } from "./exit-codes";
 import { login, logout } from "./login";
 import { attach, check, detach, knownPartners, list, status, sync, test } from "./partner";
@@ -19,6 +20,9 @@ Usage:
   patchbay partner list   [PARTNER]
   patchbay partner status [PARTNER] [--instance ID]
   patchbay partner check  [PARTNER] [--instance ID]
+  patchbay partner sync   [PARTNER] [--instance ID]
+  patchbay alerts list    [--severity LEVEL] [--status STATUS] [--since 24h|7d|DATE] [--search TEXT] [--limit N]
+  patchbay devices list   [--health STATUS] [--os PLATFORM] [--search TEXT] [--removed] [--limit N]
   patchbay login --url URL [--token-stdin]
   patchbay logout
   patchbay --version
@@ -50,7 +54,8 @@ Commands:
   status   one connection in detail: config, features, permissions (unused ones too), secret expiry, error and
            remediation, last checklist
   check    re-verify a connection now
-  sync     sync a connection's data now (alerts, devices) and show each source's state
+  sync     sync a connection's data now (alerts, incidents, devices, vulnerabilities, software: whatever its
+           features bring) and show each source's state
 
 Run \`patchbay partner <command> --help\` for its options, \`patchbay --help\` for exit codes.
 `;
@@ -206,7 +211,8 @@ ${selectOptionsHelp}`,
   sync: {
     help: `Usage: patchbay partner sync [PARTNER] [--instance ID]
 
-Syncs a connection's data now (alerts, devices: whatever its features bring) and prints each source's state.
+Syncs a connection's data now (alerts, incidents, devices, vulnerabilities, software: whatever its features
+bring) and prints each source's state, and why data is missing when it is.
 The sync runs on the server; run \`patchbay partner sync\` again, or open the Data section, to follow it.
 
 Options:
@@ -226,6 +232,81 @@ ${selectOptionsHelp}`,
     options: { ...common, instance: { type: "string" } },
     maxPositionals: 1,
     run: (ctx, v, p) => check(ctx, p[0], { instance: str(v, "instance") }),
+  },
+};
+
+const pagingHelp = `  --instance ID      one connection's records only (see \`patchbay partner list\`)
+  --limit N          records per page, 1 to 500 (default 50)
+  --cursor CURSOR    the next page: the value printed after "More:"
+  --json             print {"items": […], "nextCursor": …} on stdout
+  -h, --help`;
+const pagingOptions = {
+  ...common,
+  instance: { type: "string" },
+  limit: { type: "string" },
+  cursor: { type: "string" },
+  search: { type: "string" },
+} as const;
+
+/** `patchbay alerts list`, `patchbay devices list`. */
+const dataCommands: Record<"alerts" | "devices", CommandSpec> = {
+  alerts: {
+    help: `Usage: patchbay alerts list [--severity LEVEL] [--status STATUS] [--since 24h|7d|DATE] [--search TEXT]
+
+Synced alerts of every connection, newest first.
+
+Options:
+  --severity LEVEL   informational, low, medium, high or unknown
+  --status STATUS    as the partner names it, e.g. New, InProgress, Resolved
+  --since WHEN       created since: a duration before now (30m, 24h, 7d) or a date-time (2026-12-01T00:00:00Z)
+  --search TEXT      in the title and device name, or the partner's alert id
+${pagingHelp}`,
+    options: {
+      ...pagingOptions,
+      severity: { type: "string" },
+      status: { type: "string" },
+      since: { type: "string" },
+    },
+    maxPositionals: 0,
+    run: (ctx, v) =>
+      listAlerts(ctx, {
+        severity: str(v, "severity"),
+        status: str(v, "status"),
+        since: str(v, "since"),
+        search: str(v, "search"),
+        instance: str(v, "instance"),
+        limit: str(v, "limit"),
+        cursor: str(v, "cursor"),
+      }),
+  },
+  devices: {
+    help: `Usage: patchbay devices list [--health STATUS] [--os PLATFORM] [--search TEXT] [--removed]
+
+Synced devices of every connection, A to Z.
+
+Options:
+  --health STATUS    e.g. Active, Inactive, ImpairedCommunication, NoSensorData
+  --os PLATFORM      e.g. Windows11, Linux, macOS
+  --search TEXT      in the device name, or the partner's device id
+  --removed          include devices the partner no longer lists
+${pagingHelp}`,
+    options: {
+      ...pagingOptions,
+      health: { type: "string" },
+      os: { type: "string" },
+      removed: { type: "boolean" },
+    },
+    maxPositionals: 0,
+    run: (ctx, v) =>
+      listDevices(ctx, {
+        health: str(v, "health"),
+        os: str(v, "os"),
+        search: str(v, "search"),
+        removed: bool(v, "removed"),
+        instance: str(v, "instance"),
+        limit: str(v, "limit"),
+        cursor: str(v, "cursor"),
+      }),
   },
 };
 
@@ -322,11 +403,25 @@ export async function run(argv: readonly string[], streams: Streams): Promise<nu
       }
       args = rest;
       usage = `patchbay partner ${second}`;
+    } else if (first === "alerts" || first === "devices") {
+      spec = dataCommands[first];
+      if (second === "--help" || second === "-h" || second === "help") {
+        term.out(`${spec.help}\n`);
+        return EXIT.ok;
+      }
+      if (second !== "list") {
+        throw usageError(
+          `Unknown command “${first} ${clean(second ?? "").slice(0, 40)}”. Commands: ${first} list.`,
+          `Run \`patchbay ${first} list --help\`.`,
+        );
+      }
+      args = rest;
+      usage = `patchbay ${first} list`;
     } else {
       spec = topCommands[first];
       if (spec === undefined) {
         throw usageError(
-          `Unknown command “${clean(first).slice(0, 40)}”. Commands: partner, login, logout. Run \`patchbay --help\`.`,
+          `Unknown command “${clean(first).slice(0, 40)}”. Commands: partner, alerts, devices, login, logout. Run \`patchbay --help\`.`,
         );
       }
       args = second === undefined ? rest : [second, ...rest];

@@ -290,7 +290,8 @@ export function renderList(integrations: readonly Integration[]): string[] {
 
 /** One line per sync source: what it holds, when it last succeeded, and a failure with its fix. */
 export function renderSyncState(state: SyncState): string[] {
-  if (state.sources.length === 0) return ["No enabled feature brings data into Patchbay (alerts, devices)."];
+  if (state.sources.length === 0)
+    return ["No enabled feature brings data into Patchbay (alerts, incidents, devices, vulnerabilities)."];
   const lines = renderTable(
     ["SOURCE", "STATE", "RECORDS", "LAST SUCCESS", "NEXT RUN"],
     state.sources.map((s) => [
@@ -301,9 +302,9 @@ export function renderSyncState(state: SyncState): string[] {
       formatTime(s.nextRunAt),
     ]),
   );
-  for (const s of state.sources) {
-    if (s.lastError)
-      lines.push(`  ${clean(s.label)}: ${clean(s.lastError.message)} Fix: ${clean(s.lastError.remediation)}`);
+  // The notices say why data is missing or late (failures included), each with what to do.
+  for (const notice of state.notices) {
+    lines.push(`  ${clean(notice.message)} Fix: ${clean(notice.remediation)}`);
   }
   return lines;
 }
