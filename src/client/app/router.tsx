@@ -68,6 +68,16 @@ export function createAppRouter(queryClient: QueryClient) {
                 })),
             },
             {
+              path: "alerts",
+              errorElement: <RouteError />,
+              lazy: () => import("./routes/alerts-page").then((m) => ({ Component: m.AlertsPage })),
+            },
+            {
+              path: "devices",
+              errorElement: <RouteError />,
+              lazy: () => import("./routes/devices-page").then((m) => ({ Component: m.DevicesPage })),
+            },
+            {
               path: "audit",
               errorElement: <RouteError />,
               lazy: () => import("./routes/audit-page").then((m) => ({ Component: m.AuditPage })),

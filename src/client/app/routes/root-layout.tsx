@@ -90,6 +90,16 @@ export function RootLayout() {
               </NavLink>
             </li>
             <li>
+              <NavLink to="/alerts" className={navClass}>
+                Alerts
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/devices" className={navClass}>
+                Devices
+              </NavLink>
+            </li>
+            <li>
               <NavLink to="/audit" className={navClass}>
                 Audit log
               </NavLink>

@@ -4,6 +4,7 @@ import { integrationSchema, verificationReportSchema } from "../../../../shared/
 import { syncStateSchema } from "../../../../shared/data-contract";
 import type { ChangeRequest, ConnectRequest } from "../../../../shared/partners/registry";
 import { apiRequest } from "../../../lib/api-client";
+import { syncedKeys } from "../../../lib/synced-data-keys";
 import { integrationKeys } from "./query-keys";
 
 function integrationPath(id: string): string {
@@ -58,6 +59,26 @@ export function useDisconnectIntegration() {
   return useMutation({
     mutationFn: (id: string) => apiRequest(integrationPath(id), integrationSchema, { method: "DELETE" }),
     onSuccess: (integration) => applyIntegration(queryClient, integration),
+  });
+}
+
+/**
+ * `DELETE /api/integrations/:id?deleteData=true`: disconnect (if not already) and erase everything the connection
+ * synced. Lists and summaries of synced data are reset rather than just marked stale, so no page shows the erased
+ * records again, even for a moment from the cache.
+ */
+export function useDisconnectAndDeleteData() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      apiRequest(`${integrationPath(id)}?deleteData=true`, integrationSchema, { method: "DELETE" }),
+    onSuccess: async (integration) => {
+      await Promise.all([
+        applyIntegration(queryClient, integration),
+        queryClient.invalidateQueries({ queryKey: integrationKeys.sync(integration.id) }),
+        queryClient.resetQueries({ queryKey: syncedKeys.all }),
+      ]);
+    },
   });
 }
 

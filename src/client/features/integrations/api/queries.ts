@@ -5,8 +5,9 @@ import {
   integrationListSchema,
   integrationSchema,
 } from "../../../../shared/contract";
-import { syncStateSchema } from "../../../../shared/data-contract";
+import { alertSummarySchema, deviceSummarySchema, syncStateSchema } from "../../../../shared/data-contract";
 import { apiRequest } from "../../../lib/api-client";
+import { syncedKeys } from "../../../lib/synced-data-keys";
 import { integrationKeys, partnerKeys } from "./query-keys";
 
 const DETAIL_POLL_MS = 30_000;
@@ -55,4 +56,26 @@ export const syncStateQuery = (id: string) =>
       apiRequest(`/integrations/${encodeURIComponent(id)}/sync`, syncStateSchema, { signal }),
     refetchInterval: (query) =>
       query.state.data?.sources.some((s) => s.state === "running") ? SYNC_RUNNING_POLL_MS : SYNC_POLL_MS,
+  });
+
+const SUMMARY_POLL_MS = 60_000;
+
+/** Alerts created per UTC day and severity over the last 14 days, for one connection's chart. */
+export const alertSummaryQuery = (integrationId: string) =>
+  queryOptions({
+    queryKey: syncedKeys.alertSummary(integrationId),
+    queryFn: ({ signal }) =>
+      apiRequest(`/alerts/summary?${new URLSearchParams({ integrationId })}`, alertSummarySchema, { signal }),
+    refetchInterval: SUMMARY_POLL_MS,
+  });
+
+/** One connection's devices counted by health, onboarding status, risk and exposure. */
+export const deviceSummaryQuery = (integrationId: string) =>
+  queryOptions({
+    queryKey: syncedKeys.deviceSummary(integrationId),
+    queryFn: ({ signal }) =>
+      apiRequest(`/devices/summary?${new URLSearchParams({ integrationId })}`, deviceSummarySchema, {
+        signal,
+      }),
+    refetchInterval: SUMMARY_POLL_MS,
   });

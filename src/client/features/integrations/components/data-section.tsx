@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { RefreshCw } from "lucide-react";
-import type { SyncSourceState } from "../../../../shared/data-contract";
+import { Info, RefreshCw, TriangleAlert } from "lucide-react";
+import type { SyncNotice, SyncSourceState } from "../../../../shared/data-contract";
 import { buttonClass } from "../../../components/button";
 import { DataTable } from "../../../components/data-table";
 import { QueryError } from "../../../components/query-error";
@@ -11,6 +11,7 @@ import { errorMessage } from "../../../lib/api-client";
 import { useSyncNow } from "../api/mutations";
 import { syncStateQuery } from "../api/queries";
 import styles from "./data-section.module.css";
+import { SyncedDataOverview } from "./synced-data-overview";
 
 const stateLabel: Record<SyncSourceState["state"], string> = {
   idle: "Up to date",
@@ -34,6 +35,61 @@ function StateCell({ source }: { source: SyncSourceState }) {
   return <span>{stateLabel[source.state]}</span>;
 }
 
+/** Notices about data on its way (the first sync, throttling, lag) inform; the rest need someone to act. */
+const informational: ReadonlySet<SyncNotice["code"]> = new Set([
+  "first_sync_running",
+  "throttled",
+  "lagging",
+]);
+
+/**
+ * Why a verified connection has no data, or less than it should: each reason with what to do about it, most
+ * important first (the server's order). Shown above the sources, as it explains what the table shows.
+ */
+function SyncNotices({
+  notices,
+  sources,
+}: {
+  notices: readonly SyncNotice[];
+  sources: readonly SyncSourceState[];
+}) {
+  if (notices.length === 0) return null;
+  const labelOf = (source: string | null) =>
+    source === null ? undefined : (sources.find((s) => s.source === source)?.label ?? source);
+  return (
+    <section className={styles.notices} aria-labelledby="sync-notices-heading">
+      <h3 id="sync-notices-heading" className={styles.heading}>
+        Why data is missing or late
+      </h3>
+      <ul className={styles.noticeList}>
+        {notices.map((notice) => {
+          const info = informational.has(notice.code);
+          const label = labelOf(notice.source);
+          const Icon = info ? Info : TriangleAlert;
+          return (
+            <li
+              key={`${notice.code}:${notice.source ?? ""}`}
+              className={`${styles.notice} ${info ? styles.info : styles.warning}`}
+            >
+              <Icon size={18} aria-hidden="true" className={styles.noticeIcon} />
+              <div className={styles.noticeText}>
+                <p>
+                  {label ? <strong>{label}: </strong> : null}
+                  {notice.message}
+                </p>
+                <p>
+                  <span className={styles.fix}>What to do: </span>
+                  {notice.remediation}
+                </p>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
 interface DataSectionProps {
   integrationId: string;
   /** A disconnected connection shows what it synced, without Sync now. */
@@ -43,8 +99,9 @@ interface DataSectionProps {
 }
 
 /**
- * Where each sync source stands: records stored, the last successful sync and the next, when data last arrived, the
- * first sync's progress, and a failure with what to do. Sync now makes every source due at once.
+ * Where each sync source stands: why data is missing or late, records stored, the last successful sync and the next,
+ * when data last arrived, the first sync's progress, and a failure with what to do. Sync now makes every source due
+ * at once. Below, what the alerts and devices sources brought in, as charts.
  */
 export function DataSection({ integrationId, disconnected, readOnlyReason }: DataSectionProps) {
   const state = useQuery(syncStateQuery(integrationId));
@@ -55,7 +112,7 @@ export function DataSection({ integrationId, disconnected, readOnlyReason }: Dat
   if (state.isError) {
     return <QueryError what="the sync state" error={state.error} onRetry={() => state.refetch()} />;
   }
-  const { sources } = state.data;
+  const { sources, notices } = state.data;
   const failures = sources.filter((s) => s.lastError !== null);
 
   async function run() {
@@ -69,6 +126,7 @@ export function DataSection({ integrationId, disconnected, readOnlyReason }: Dat
 
   return (
     <div className={styles.section}>
+      <SyncNotices notices={notices} sources={sources} />
       {sources.length === 0 ? (
         <p className={styles.note}>No enabled feature brings data into Patchbay (Alerts, Devices).</p>
       ) : (
@@ -138,6 +196,11 @@ export function DataSection({ integrationId, disconnected, readOnlyReason }: Dat
           ) : null}
         </div>
       ) : null}
+      <SyncedDataOverview
+        integrationId={integrationId}
+        alerts={sources.some((s) => s.source === "alerts")}
+        devices={sources.some((s) => s.source === "devices")}
+      />
     </div>
   );
 }

@@ -53,7 +53,7 @@ const degraded = makeIntegration({
 function renderDetail(integration: Integration, readOnlyReason?: string) {
   const queryClient = createQueryClient();
   queryClient.setQueryData(integrationKeys.events(integration.id), { events: [] });
-  queryClient.setQueryData(integrationKeys.sync(integration.id), { sources: [] });
+  queryClient.setQueryData(integrationKeys.sync(integration.id), { sources: [], notices: [] });
   const router = createMemoryRouter([
     {
       path: "/",
@@ -147,5 +147,33 @@ describe("IntegrationDetail", () => {
     expect(screen.queryByRole("link", { name: /^Grant admin consent/ })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Manage features" })).not.toBeInTheDocument();
     expect(screen.queryByText("Expiry unknown")).not.toBeInTheDocument();
+  });
+
+  it("offers deleting synced data as its own action beside Disconnect, and after disconnecting", () => {
+    renderDetail(makeIntegration());
+    expect(screen.getByRole("button", { name: "Disconnect" })).toBeEnabled();
+    expect(screen.getByRole("button", { name: "Delete synced data and disconnect" })).toBeEnabled();
+  });
+
+  it("offers a disconnected connection Delete synced data next to Connect again", () => {
+    renderDetail(
+      makeIntegration({
+        status: "disconnected",
+        secret: erasedSecret,
+        disconnectedAt: "2025-11-22T10:00:00.000Z",
+      }),
+    );
+    expect(screen.getByRole("link", { name: "Connect again" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Delete synced data" })).toBeEnabled();
+    expect(
+      screen.queryByRole("button", { name: "Delete synced data and disconnect" }),
+    ).not.toBeInTheDocument();
+  });
+
+  it("shows a viewer Delete synced data and disconnect disabled, with the reason", () => {
+    renderDetail(makeIntegration(), VIEWER_REASON);
+    const button = screen.getByRole("button", { name: "Delete synced data and disconnect" });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAccessibleDescription(VIEWER_REASON);
   });
 });

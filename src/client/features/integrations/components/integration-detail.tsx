@@ -16,10 +16,16 @@ import { ReadOnlyNotice } from "../../../components/read-only-notice";
 import { useToast } from "../../../components/toaster";
 import { ApiRequestError, errorMessage } from "../../../lib/api-client";
 import { useDelayedFlag } from "../../../lib/use-delayed-flag";
-import { useDisconnectIntegration, useRecheckIntegration, useUpdateIntegration } from "../api/mutations";
+import {
+  useDisconnectAndDeleteData,
+  useDisconnectIntegration,
+  useRecheckIntegration,
+  useUpdateIntegration,
+} from "../api/mutations";
 import { apiOrderOf } from "../features";
 import { AdminConsent } from "./admin-consent";
 import { DataSection } from "./data-section";
+import { DeleteDataDialog, erasedData } from "./delete-data-dialog";
 import { DisconnectDialog } from "./disconnect-dialog";
 import { FeaturesSection, type SaveFeaturesResult } from "./features-section";
 import { IntegrationConfig } from "./integration-config";
@@ -78,6 +84,14 @@ function RestrictedActions({ disconnected, reason }: { disconnected: boolean; re
           >
             Disconnect
           </button>
+          <button
+            type="button"
+            className={buttonClass("danger")}
+            disabled
+            aria-describedby="actions-restricted"
+          >
+            Delete synced data and disconnect
+          </button>
         </>
       )}
       <ReadOnlyNotice id="actions-restricted" reason={reason} />
@@ -103,6 +117,7 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
   const recheck = useRecheckIntegration(integration.id);
   const update = useUpdateIntegration(integration.id);
   const disconnect = useDisconnectIntegration();
+  const deleteData = useDisconnectAndDeleteData();
   const notify = useToast();
   const showRecheckProgress = useDelayedFlag(recheck.isPending);
   const disconnected = integration.status === "disconnected";
@@ -173,6 +188,18 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
     notify({ tone: "success", title: "Disconnected", description: `${integration.name} is disconnected.` });
   }
 
+  async function confirmDeleteData() {
+    await deleteData.mutateAsync(integration.id);
+    const erased = erasedData(integration.name);
+    notify({
+      tone: "success",
+      title: disconnected ? "Synced data deleted" : "Disconnected and data deleted",
+      description: disconnected
+        ? `Patchbay deleted ${erased}.`
+        : `${integration.name} is disconnected, and Patchbay deleted ${erased}.`,
+    });
+  }
+
   return (
     <article className={styles.detail} aria-labelledby="integration-heading">
       <Link to="/integrations" className={styles.back}>
@@ -191,9 +218,18 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
           {readOnlyReason !== undefined ? (
             <RestrictedActions disconnected={disconnected} reason={readOnlyReason} />
           ) : disconnected ? (
-            <Link to={connectAgainPath(integration, partner)} className={buttonClass("primary")}>
-              Connect again
-            </Link>
+            <>
+              <Link to={connectAgainPath(integration, partner)} className={buttonClass("primary")}>
+                Connect again
+              </Link>
+              <DeleteDataDialog
+                integrationName={integration.name}
+                disconnected
+                partner={partner}
+                onConfirm={confirmDeleteData}
+                fallbackFocus={headingRef}
+              />
+            </>
           ) : (
             <>
               <button
@@ -210,6 +246,13 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
                 partner={partner}
                 integrationName={integration.name}
                 onConfirm={confirmDisconnect}
+                fallbackFocus={headingRef}
+              />
+              <DeleteDataDialog
+                integrationName={integration.name}
+                disconnected={false}
+                partner={partner}
+                onConfirm={confirmDeleteData}
                 fallbackFocus={headingRef}
               />
             </>
