@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { generateBulk } from "../src/simulator/bulk-data";
 import { SIM_SEED } from "../src/simulator/seed";
 import { startSimulator } from "../src/simulator/server";
 import { bin, ensureBuilt, root } from "./lib";
@@ -26,6 +27,10 @@ const simulator = await startSimulator({
   decoyPort: Number(process.env.SIMULATOR_DECOY_PORT ?? 9444),
   certDir: join(dataDir, "simulator"),
 });
+
+// A tenant with volume, so the Data section's charts and the Alerts and Devices pages have something to show.
+const volume = { alerts: 20_000, machines: 2_000, days: 14 };
+generateBulk(SIM_SEED.bulkSync.tenantId, volume);
 
 const server = spawn(bin("tsx"), ["src/server/main.ts"], {
   cwd: root,
@@ -108,6 +113,10 @@ if (!quiet) {
           ["ambiguous secret hint", s.ambiguousSecretHint],
         ] as const
       ).map(([what, v]) => `    ${what.padEnd(24)} ${v.tenantId}  ${v.appId}  ${v.appSecret}`),
+      "",
+      `  Data that flows at volume (${volume.alerts.toLocaleString("en-US")} alerts over ${volume.days} days, ${volume.machines.toLocaleString("en-US")} devices): connect`,
+      `    ${"Lamna Healthcare".padEnd(24)} ${s.bulkSync.tenantId}  ${s.bulkSync.appId}  ${s.bulkSync.appSecret}`,
+      "  and open its Data section: the first sync starts at once and shows its progress; then Alerts and Devices.",
       "",
       `  Data: ${dataDir} (wiped on every demo start). Stop with Ctrl+C.`,
       "",

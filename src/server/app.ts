@@ -345,9 +345,12 @@ async function wire(
   await app.register(authRoutes(auth, { sessionMaxHours: env.PATCHBAY_SESSION_MAX_HOURS, mutationLimit }));
   await app.register(auditRoutes(database.db));
   await app.register(
-    integrationRoutes(service, mutationLimit, (id, actor) =>
-      eraseSyncedData(database.db, syncEngine, id, actor),
-    ),
+    integrationRoutes(service, mutationLimit, {
+      erase: (id, actor) => eraseSyncedData(database.db, syncEngine, id, actor),
+      start: (id) => {
+        syncJobs?.kick(id).catch((error: unknown) => app.log.error({ err: error }, "could not start a sync"));
+      },
+    }),
   );
   await app.register(dataRoutes(database.db, syncEngine, () => syncJobs, mutationLimit));
   if (options.serveClient ?? true)

@@ -19,8 +19,12 @@ const idParams = z.object({ id: z.string() });
 export function integrationRoutes(
   service: IntegrationService,
   mutationLimit: { max: number; timeWindow: number },
-  /** Disconnect and delete synced data: the synced module erases it (src/server/modules/synced/erase.ts). */
-  eraseSyncedData: (id: string, actor: Actor) => Promise<void>,
+  sync: {
+    /** Disconnect and delete synced data: the synced module erases it (src/server/modules/synced/erase.ts). */
+    erase: (id: string, actor: Actor) => Promise<void>;
+    /** A connection was made or changed: start its first (or newly enabled) sources now, not at the next sweep. */
+    start: (id: string) => void;
+  },
 ) {
   const read = { auth: "viewer" as const };
   const write = { auth: "admin" as const, rateLimit: mutationLimit };
@@ -43,8 +47,11 @@ export function integrationRoutes(
     app.post(
       "/api/integrations",
       { config: write, schema: { response: { 201: integrationSchema } } },
-      async (request, reply) =>
-        reply.status(201).send(await service.connect(request.body, requestActor(request))),
+      async (request, reply) => {
+        const connected = await service.connect(request.body, requestActor(request));
+        sync.start(connected.id);
+        return reply.status(201).send(connected);
+      },
     );
 
     app.get(
@@ -56,7 +63,11 @@ export function integrationRoutes(
     app.patch(
       "/api/integrations/:id",
       { config: write, schema: { params: idParams, response: { 200: integrationSchema } } },
-      async (request) => service.update(request.params.id, request.body, requestActor(request)),
+      async (request) => {
+        const updated = await service.update(request.params.id, request.body, requestActor(request));
+        sync.start(updated.id);
+        return updated;
+      },
     );
 
     app.post(
@@ -73,7 +84,7 @@ export function integrationRoutes(
         const actor = requestActor(request);
         const disconnected = await service.disconnect(request.params.id, actor);
         if (deleteData !== "true") return disconnected;
-        await eraseSyncedData(disconnected.id, actor);
+        await sync.erase(disconnected.id, actor);
         return service.get(disconnected.id);
       },
     );
