@@ -288,7 +288,8 @@ async function wire(
     vault,
     partners,
     log: app.log,
-    budgetWaitMs: 90_000,
+    leaseSeconds: env.PATCHBAY_SYNC_LEASE_SECONDS,
+    budgetWaitMs: Math.min(90_000, (env.PATCHBAY_SYNC_LEASE_SECONDS * 1000) / 2),
     retentionDays: env.PATCHBAY_RETENTION_DAYS,
     intervals: {
       incremental: env.PATCHBAY_SYNC_EVENTS_MINUTES,

@@ -58,6 +58,11 @@ const envSchema = z.object({
   PATCHBAY_SYNC: z.enum(["on", "off"]).default("on"),
   /** `$top` of a sync page: 10,000 is the Defender API's maximum. */
   PATCHBAY_SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(10_000),
+  /**
+   * Seconds a sync run holds a stream between pages: after a crash, its streams resume once this has passed. It must
+   * outlast a page (a sync call waits at most half of it for rate budget).
+   */
+  PATCHBAY_SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).max(3_600).default(120),
   /** Minutes between passes of event sources (alerts, incidents). */
   PATCHBAY_SYNC_EVENTS_MINUTES: z.coerce.number().int().min(1).max(1_440).default(5),
   /** Minutes between passes of inventories (devices, vulnerabilities, software). */

@@ -209,6 +209,17 @@ export const SIM_SEED = {
     description:
       "Alert.Read.All and Machine.Read.All, for sync: give it volume with PUT /__simulator/data/{tenant} (e.g. 100,000 alerts and 20,000 machines).",
   },
+  bulkResume: {
+    tenantId: "9c4f2a7e-6b1d-4e83-a5c9-0d7e3b8f1a62",
+    appId: "2b6e9d3f-7a1c-4f58-b4e2-8c0d5a9f3e71",
+    appSecret: "Rs58Q~kIll9Resume.Sync~From_LastPage_7c",
+    secretId: "d8f3b1a6-2e7c-4d95-a0b4-6c1e9f5a3d27",
+    secretValidDays: 365,
+    secretCreatedDaysAgo: 10,
+    secretDisplayName: "patchbay",
+    description:
+      "Alert.Read.All and Machine.Read.All, for the crash-and-resume test: given volume with PUT /__simulator/data/{tenant}.",
+  },
   newTenant: {
     tenantId: "7b3e9c41-2d8a-4f65-b1e7-c04a95d3e826",
     appId: "4e8a1d6c-9f2b-4c37-a5d0-e71b3c8f2a59",
@@ -641,6 +652,15 @@ const RELATIVE_TENANTS: readonly RelativeTenantSpec[] = [
     appDisplayName: APP_NAME,
     servicePrincipalId: "1f6c2e8a-7b3d-4c59-a0e4-6d8b2f1c9a37",
     objectId: "8a2d5c1e-3f7b-4e96-b0c8-5e1a7d3f2b94",
+    roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
+  },
+  {
+    scenario: SIM_SEED.bulkResume,
+    displayName: "Relecloud",
+    domain: "relecloud.onmicrosoft.com",
+    appDisplayName: APP_NAME,
+    servicePrincipalId: "7e1a4c8d-3b6f-4d29-9a05-e2c7b1f4d836",
+    objectId: "b3d9f6a2-8c1e-4a57-b0d4-1f5e8c2a7b93",
     roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
   },
   {

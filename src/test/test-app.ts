@@ -78,7 +78,7 @@ export async function createTestApp(
  * With PATCHBAY_TEST_POSTGRES_URL (a server `npm test` starts when PostgreSQL is installed), every test app gets a
  * database of its own on that server, so the same suite proves the node-postgres path. Otherwise: null (PGlite).
  */
-async function freshPostgresDatabase(): Promise<string | null> {
+export async function freshPostgresDatabase(): Promise<string | null> {
   const serverUrl = process.env.PATCHBAY_TEST_POSTGRES_URL;
   if (!serverUrl) return null;
   const name = `patchbay_test_${randomBytes(6).toString("hex")}`;

@@ -234,6 +234,8 @@ export const syncStreams = pgTable(
     lastError: jsonb("last_error").$type<{ code: string; message: string; remediation: string } | null>(),
     /** Whoever runs a page holds it until then (another instance skips the stream meanwhile). */
     leaseUntil: at("lease_until"),
+    /** Which run holds the lease: only that run may commit a page or hand the stream back. */
+    leaseOwner: text("lease_owner"),
     createdAt: at("created_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.integrationId, t.source] }), index("sync_streams_next").on(t.nextRunAt)],

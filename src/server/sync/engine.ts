@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
 import { type SecretVault, storedSecretOf } from "../crypto/secret-vault";
@@ -31,6 +32,11 @@ export interface SyncEngineDeps {
   budgetWaitMs: number;
   /** Alerts and incidents older than this many days are deleted (PATCHBAY_RETENTION_DAYS). */
   retentionDays: number;
+  /**
+   * How long a run holds a stream between pages (renewed at each page). A crashed instance's streams resume once it
+   * lapses, so shorter means faster recovery; it must outlast a page (its calls and its wait for budget).
+   */
+  leaseSeconds?: number;
   /** Minutes between passes, overriding the partners' defaults (5 for events, 360 for inventories). */
   intervals?: { incremental?: number | undefined; inventory?: number | undefined };
 }
@@ -39,7 +45,6 @@ export type RunOutcome =
   | { kind: "skipped"; reason: "not_due_or_held" | "inactive" | "feature_off" | "unknown_source" }
   | { kind: "ran"; pages: number; stored: number; done: boolean; failed: boolean };
 
-const LEASE_SECONDS = 120;
 const INSERT_CHUNK = 1_000;
 /** A failing stream waits this long before it is tried again (a 429's Retry-After, when longer, wins). */
 const FAILURE_BACKOFF_MS = 5 * 60_000;
@@ -56,6 +61,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 export function createSyncEngine(deps: SyncEngineDeps) {
   const { db, log } = deps;
+  const leaseSeconds = deps.leaseSeconds ?? 120;
   const intervalOf = (source: SyncSource) => deps.intervals?.[source.kind] ?? source.intervalMinutes;
 
   async function loadIntegration(id: string): Promise<IntegrationRow | undefined> {
@@ -105,11 +111,23 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     return rows;
   }
 
-  async function release(integrationId: string, source: string, patch: Partial<SyncStreamRow>) {
+  /** Hand a stream back, if this run still holds it (a run whose lease lapsed and was taken leaves it alone). */
+  async function release(
+    integrationId: string,
+    source: string,
+    owner: string,
+    patch: Partial<SyncStreamRow>,
+  ) {
     await db
       .update(syncStreams)
-      .set({ ...patch, leaseUntil: null })
-      .where(and(eq(syncStreams.integrationId, integrationId), eq(syncStreams.source, source)));
+      .set({ ...patch, leaseUntil: null, leaseOwner: null })
+      .where(
+        and(
+          eq(syncStreams.integrationId, integrationId),
+          eq(syncStreams.source, source),
+          eq(syncStreams.leaseOwner, owner),
+        ),
+      );
   }
 
   /**
@@ -121,10 +139,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     sourceId: string,
     options: { maxPages: number; signal?: AbortSignal },
   ): Promise<RunOutcome> {
+    const owner = randomUUID();
     const [stream] = await db
       .update(syncStreams)
       .set({
-        leaseUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
+        leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
+        leaseOwner: owner,
         state: "running",
         lastRunAt: new Date(),
       })
@@ -142,17 +162,17 @@ export function createSyncEngine(deps: SyncEngineDeps) {
 
     const row = await loadIntegration(integrationId);
     if (!row || !isActive(row)) {
-      await release(integrationId, sourceId, { state: "idle", nextRunAt: null });
+      await release(integrationId, sourceId, owner, { state: "idle", nextRunAt: null });
       return { kind: "skipped", reason: "inactive" };
     }
     const adapter = deps.partners.get(row.partner);
     const source = adapter.sources.find((s) => s.id === sourceId);
     if (!source) {
-      await release(integrationId, sourceId, { state: "idle", nextRunAt: null });
+      await release(integrationId, sourceId, owner, { state: "idle", nextRunAt: null });
       return { kind: "skipped", reason: "unknown_source" };
     }
     if (!sourcesOf(row).includes(source)) {
-      await release(integrationId, sourceId, { state: "idle", nextRunAt: null });
+      await release(integrationId, sourceId, owner, { state: "idle", nextRunAt: null });
       return { kind: "skipped", reason: "feature_off" };
     }
 
@@ -191,16 +211,17 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         // The page and its cursor commit together, and only while this instance still holds the lease.
         const stored = await db.transaction(async (tx) => {
           const [held] = await tx
-            .select({ leaseUntil: syncStreams.leaseUntil })
+            .select({ leaseOwner: syncStreams.leaseOwner })
             .from(syncStreams)
             .where(and(eq(syncStreams.integrationId, integrationId), eq(syncStreams.source, sourceId)))
             .for("update");
-          // Disconnect (or Stop) dropped the lease, or the connection is gone: this page is not stored.
-          const [owner] = await tx
+          // Another run took the stream (this one's lease lapsed), or the connection was disconnected or is gone:
+          // this page is not stored.
+          const [connection] = await tx
             .select({ status: integrations.status })
             .from(integrations)
             .where(eq(integrations.id, integrationId));
-          if (!held?.leaseUntil || !owner || owner.status === "disconnected") {
+          if (held?.leaseOwner !== owner || !connection || connection.status === "disconnected") {
             throw new SyncFailure("cancelled", "The sync was stopped.", "Nothing to do.");
           }
           const count = await storeBatch(tx, row, page.batch, page.pass, now);
@@ -223,8 +244,9 @@ export function createSyncEngine(deps: SyncEngineDeps) {
                     nextRunAt: new Date(now.getTime() + intervalOf(source) * 60_000),
                     lastError: null,
                     leaseUntil: null,
+                    leaseOwner: null,
                   }
-                : { leaseUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` }),
+                : { leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})` }),
             })
             .where(and(eq(syncStreams.integrationId, integrationId), eq(syncStreams.source, sourceId)));
           return count;
@@ -234,7 +256,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         done = completedPass;
       }
       // Out of pages for this run: hand the stream back, due at once, for the next job to continue.
-      if (!done) await release(integrationId, sourceId, { nextRunAt: new Date() });
+      if (!done) await release(integrationId, sourceId, owner, { nextRunAt: new Date() });
       return { kind: "ran", pages, stored: storedTotal, done, failed: false };
     } catch (error) {
       const failure =
@@ -248,7 +270,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       if (!(error instanceof SyncFailure))
         log.error({ err: error, integrationId, source: sourceId }, "sync failed");
       const waitMs = Math.max(FAILURE_BACKOFF_MS, (failure.retryAfterSeconds ?? 0) * 1000);
-      await release(integrationId, sourceId, {
+      await release(integrationId, sourceId, owner, {
         state: "failed",
         lastError: { code: failure.code, message: failure.message, remediation: failure.remediation },
         nextRunAt: new Date(

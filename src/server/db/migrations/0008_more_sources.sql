@@ -55,6 +55,7 @@ ALTER TABLE "alerts" ADD COLUMN "evidence" jsonb DEFAULT '[]'::jsonb NOT NULL;--
 ALTER TABLE "alerts" ADD COLUMN "portal_url" text;--> statement-breakpoint
 ALTER TABLE "devices" ADD COLUMN "portal_url" text;--> statement-breakpoint
 ALTER TABLE "integrations" ADD COLUMN "sync_issue" jsonb;--> statement-breakpoint
+ALTER TABLE "sync_streams" ADD COLUMN "lease_owner" text;--> statement-breakpoint
 ALTER TABLE "sync_streams" ADD COLUMN "created_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "incidents" ADD CONSTRAINT "incidents_integration_id_integrations_id_fk" FOREIGN KEY ("integration_id") REFERENCES "public"."integrations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "software" ADD CONSTRAINT "software_integration_id_integrations_id_fk" FOREIGN KEY ("integration_id") REFERENCES "public"."integrations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -574,11 +574,10 @@ function incrementalSource(
           done: false,
         };
       }
-      // The window is complete: the next starts where it ended. Widen while pages come back sparse.
-      const spanMs =
-        items.length < pageSize / 4
-          ? Math.min(MAX_SPAN_MS, cursor.spanMs * 2)
-          : Math.max(MIN_SPAN_MS, cursor.spanMs);
+      // The window is complete: the next starts where it ended, sized from this one's density to fill about half a
+      // page (few calls within the rate limit, little risk of an overflowing page read twice).
+      const factor = items.length === 0 ? 8 : Math.min(8, Math.max(0.25, pageSize / 2 / items.length));
+      const spanMs = Math.min(MAX_SPAN_MS, Math.max(MIN_SPAN_MS, Math.floor((to - from) * factor)));
       const done = to >= horizon;
       const next: IncrementalCursor = done
         ? { watermark: iso(to), window: null, passEnd: null, spanMs }
