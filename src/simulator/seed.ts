@@ -220,6 +220,17 @@ export const SIM_SEED = {
     description:
       "Alert.Read.All and Machine.Read.All, for the crash-and-resume test: given volume with PUT /__simulator/data/{tenant}.",
   },
+  sharedSync: {
+    tenantId: "4a8d1f6b-3e9c-4b27-8d05-f2a6c9e1b734",
+    appId: "8f2c6e1a-5d9b-4a73-b0e8-3c7f1d4a9b62",
+    appSecret: "Tw48Q~inStances.Share_One~Connection_3d",
+    secretId: "e6b1d9f4-7a3c-4e28-9b05-a4d8c2f6e193",
+    secretValidDays: 365,
+    secretCreatedDaysAgo: 10,
+    secretDisplayName: "patchbay",
+    description:
+      "Alert.Read.All and Machine.Read.All, for two Patchbay instances syncing one connection: given volume with PUT /__simulator/data/{tenant}.",
+  },
   newTenant: {
     tenantId: "7b3e9c41-2d8a-4f65-b1e7-c04a95d3e826",
     appId: "4e8a1d6c-9f2b-4c37-a5d0-e71b3c8f2a59",
@@ -661,6 +672,15 @@ const RELATIVE_TENANTS: readonly RelativeTenantSpec[] = [
     appDisplayName: APP_NAME,
     servicePrincipalId: "7e1a4c8d-3b6f-4d29-9a05-e2c7b1f4d836",
     objectId: "b3d9f6a2-8c1e-4a57-b0d4-1f5e8c2a7b93",
+    roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
+  },
+  {
+    scenario: SIM_SEED.sharedSync,
+    displayName: "Wide World Importers",
+    domain: "wideworldimporters.onmicrosoft.com",
+    appDisplayName: APP_NAME,
+    servicePrincipalId: "3c9e7a2f-6b4d-4f18-a1e5-d8b2c6f4a097",
+    objectId: "f1a5c8e3-2d7b-4b96-8c04-7e3a9d1f5c62",
     roles: { defender: ["Machine.Read.All", "Alert.Read.All"] },
   },
   {

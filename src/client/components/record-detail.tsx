@@ -28,7 +28,8 @@ export function RawRecord({ raw }: { raw: unknown }) {
   return (
     <details className={styles.raw}>
       <summary>Raw record (JSON)</summary>
-      <pre className={styles.json}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard. */}
+      <pre className={styles.json} tabIndex={0}>
         <code>{JSON.stringify(raw, null, 2) ?? "null"}</code>
       </pre>
     </details>

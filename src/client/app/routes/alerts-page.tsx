@@ -7,7 +7,6 @@ import {
   type AlertView,
   alertViewFromSearchParams,
   alertViewToSearchParams,
-  defaultAlertSort,
   firstAlertOrder,
 } from "../../features/alerts/alert-view";
 import { AlertFiltersForm } from "../../features/alerts/components/alert-filters-form";
@@ -18,7 +17,6 @@ import styles from "./page.module.css";
 export function AlertsPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const view = useMemo(() => alertViewFromSearchParams(searchParams), [searchParams]);
-  const viewKey = alertViewToSearchParams(view).toString();
   const connections = useConnections();
 
   function show(next: AlertView) {
@@ -32,8 +30,6 @@ export function AlertsPage() {
     integrationId: view.integrationId,
     q: view.q,
   };
-  // The form starts again from the URL when the filters change (Back, Clear), not when only the sort does.
-  const filterKey = alertViewToSearchParams({ ...filters, sort: defaultAlertSort }).toString();
 
   return (
     <div className={styles.page}>
@@ -48,7 +44,6 @@ export function AlertsPage() {
       <section className={panelStyles.panel} aria-labelledby="alerts-filters-heading">
         <h2 id="alerts-filters-heading">Filters</h2>
         <AlertFiltersForm
-          key={filterKey}
           filters={filters}
           connections={connections.options}
           onApply={(next) => show({ ...next, sort: view.sort })}
@@ -60,7 +55,6 @@ export function AlertsPage() {
           <NoConnectionYet what="alerts" />
         ) : (
           <AlertList
-            key={viewKey}
             view={view}
             connectionNames={connections.names}
             onSort={(key) => show({ ...view, sort: nextSort(view.sort, key, firstAlertOrder) })}

@@ -7,7 +7,6 @@ import { DeviceList } from "../../features/devices/components/device-list";
 import {
   type DeviceFilters,
   type DeviceView,
-  defaultDeviceSort,
   deviceViewFromSearchParams,
   deviceViewToSearchParams,
   firstDeviceOrder,
@@ -18,7 +17,6 @@ import styles from "./page.module.css";
 export function DevicesPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const view = useMemo(() => deviceViewFromSearchParams(searchParams), [searchParams]);
-  const viewKey = deviceViewToSearchParams(view).toString();
   const connections = useConnections();
 
   function show(next: DeviceView) {
@@ -32,8 +30,6 @@ export function DevicesPage() {
     q: view.q,
     removed: view.removed,
   };
-  // The form starts again from the URL when the filters change (Back, Clear), not when only the sort does.
-  const filterKey = deviceViewToSearchParams({ ...filters, sort: defaultDeviceSort }).toString();
 
   return (
     <div className={styles.page}>
@@ -48,7 +44,6 @@ export function DevicesPage() {
       <section className={panelStyles.panel} aria-labelledby="devices-filters-heading">
         <h2 id="devices-filters-heading">Filters</h2>
         <DeviceFiltersForm
-          key={filterKey}
           filters={filters}
           connections={connections.options}
           onApply={(next) => show({ ...next, sort: view.sort })}
@@ -60,7 +55,6 @@ export function DevicesPage() {
           <NoConnectionYet what="devices" />
         ) : (
           <DeviceList
-            key={viewKey}
             view={view}
             connectionNames={connections.names}
             onSort={(key) => show({ ...view, sort: nextSort(view.sort, key, firstDeviceOrder) })}

@@ -39,6 +39,14 @@ function draftOf(filters: AlertFilters): Draft {
 /** Search, severity, status, time range and connection; applied together, so the URL (and Back) follows them. */
 export function AlertFiltersForm({ filters, connections, onApply }: AlertFiltersFormProps) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(filters));
+  // The filters in effect changed (Back, Clear, a link): start again from them. Adjusted while rendering rather than
+  // by remounting the form, so the focused button (Apply filters) keeps its focus.
+  const inEffect = JSON.stringify(draftOf(filters));
+  const [shown, setShown] = useState(inEffect);
+  if (shown !== inEffect) {
+    setShown(inEffect);
+    setDraft(draftOf(filters));
+  }
   // A status from a shared link that is not one of the usual ones still shows as chosen.
   const statuses: readonly string[] =
     filters.status && !knownAlertStatuses.some((status) => status === filters.status)

@@ -8,7 +8,13 @@ import { Pager } from "../../../components/pager";
 import { QueryError } from "../../../components/query-error";
 import listStyles from "../../../components/record-list.module.css";
 import { useCursorPages } from "../../../lib/use-cursor-pages";
-import { type AlertSort, type AlertView, describeAlertSort, hasAlertFilters } from "../alert-view";
+import {
+  type AlertSort,
+  type AlertView,
+  alertViewToSearchParams,
+  describeAlertSort,
+  hasAlertFilters,
+} from "../alert-view";
 import { ALERT_PAGE_SIZE, alertPageQuery } from "../api/queries";
 import { AlertDrawer } from "./alert-drawer";
 import { AlertsTable } from "./alerts-table";
@@ -21,13 +27,12 @@ interface AlertListProps {
 }
 
 /**
- * The alerts the view selects, a page at a time, with the open alert's drawer. Render it with `key` set to the
- * view, so a new filter or sort starts again at page 1 with a new start for its time range.
+ * The alerts the view selects, a page at a time, with the open alert's drawer. A new filter or sort starts again
+ * at page 1 with a new start for its time range.
  */
 export function AlertList({ view, connectionNames, onSort, onClearFilters }: AlertListProps) {
-  const pages = useCursorPages();
-  const [now] = useState(() => Date.now());
-  const list = useQuery(alertPageQuery(view, pages.cursor, now));
+  const pages = useCursorPages(alertViewToSearchParams(view).toString());
+  const list = useQuery(alertPageQuery(view, pages.cursor, pages.since));
   const [open, setOpen] = useState<Alert | null>(null);
 
   if (list.data === undefined) {

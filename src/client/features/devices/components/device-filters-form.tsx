@@ -33,6 +33,14 @@ function draftOf(filters: DeviceFilters): Draft {
 /** Search, health, operating system, connection and whether to include removed devices; applied together. */
 export function DeviceFiltersForm({ filters, connections, onApply }: DeviceFiltersFormProps) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(filters));
+  // The filters in effect changed (Back, Clear, a link): start again from them. Adjusted while rendering rather than
+  // by remounting the form, so the focused button (Apply filters) keeps its focus.
+  const inEffect = JSON.stringify(draftOf(filters));
+  const [shown, setShown] = useState(inEffect);
+  if (shown !== inEffect) {
+    setShown(inEffect);
+    setDraft(draftOf(filters));
+  }
   const healthStates: readonly string[] =
     filters.health && !deviceHealthStates.some((state) => state === filters.health)
       ? [...deviceHealthStates, filters.health]

@@ -9,7 +9,13 @@ import { QueryError } from "../../../components/query-error";
 import listStyles from "../../../components/record-list.module.css";
 import { useCursorPages } from "../../../lib/use-cursor-pages";
 import { DEVICE_PAGE_SIZE, devicePageQuery } from "../api/queries";
-import { type DeviceSort, type DeviceView, describeDeviceSort, hasDeviceFilters } from "../device-view";
+import {
+  type DeviceSort,
+  type DeviceView,
+  describeDeviceSort,
+  deviceViewToSearchParams,
+  hasDeviceFilters,
+} from "../device-view";
 import { DeviceDrawer } from "./device-drawer";
 import { DevicesTable } from "./devices-table";
 
@@ -21,11 +27,11 @@ interface DeviceListProps {
 }
 
 /**
- * The devices the view selects, a page at a time, with the open device's drawer. Render it with `key` set to the
- * view, so a new filter or sort starts again at page 1.
+ * The devices the view selects, a page at a time, with the open device's drawer. A new filter or sort starts
+ * again at page 1.
  */
 export function DeviceList({ view, connectionNames, onSort, onClearFilters }: DeviceListProps) {
-  const pages = useCursorPages();
+  const pages = useCursorPages(deviceViewToSearchParams(view).toString());
   const list = useQuery(devicePageQuery(view, pages.cursor));
   const [open, setOpen] = useState<Device | null>(null);
 

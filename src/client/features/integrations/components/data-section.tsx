@@ -200,6 +200,7 @@ export function DataSection({ integrationId, disconnected, readOnlyReason }: Dat
         integrationId={integrationId}
         alerts={sources.some((s) => s.source === "alerts")}
         devices={sources.some((s) => s.source === "devices")}
+        dataVersion={sources.map((s) => `${s.source}:${s.records}:${s.lastDataAt ?? ""}`).join("|")}
       />
     </div>
   );

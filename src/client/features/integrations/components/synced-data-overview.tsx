@@ -1,7 +1,9 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { Link } from "react-router";
 import { Loading } from "../../../components/loading";
 import { QueryError } from "../../../components/query-error";
+import { syncedKeys } from "../../../lib/synced-data-keys";
 import { alertSummaryQuery, deviceSummaryQuery } from "../api/queries";
 import { AlertsBySeverityChart, DeviceHealthSummary } from "./data-charts";
 import styles from "./data-charts.module.css";
@@ -30,10 +32,20 @@ interface SyncedDataOverviewProps {
   alerts: boolean;
   /** The connection syncs devices. */
   devices: boolean;
+  /** Changes whenever a source stores records: the summaries are fetched again then, not at their next poll. */
+  dataVersion: string;
 }
 
 /** What a connection brought in, at a glance: alerts by severity and device health, each linking to its list. */
-export function SyncedDataOverview({ integrationId, alerts, devices }: SyncedDataOverviewProps) {
+export function SyncedDataOverview({ integrationId, alerts, devices, dataVersion }: SyncedDataOverviewProps) {
+  const queryClient = useQueryClient();
+  const seen = useRef(dataVersion);
+  useEffect(() => {
+    if (seen.current === dataVersion) return;
+    seen.current = dataVersion;
+    void queryClient.invalidateQueries({ queryKey: syncedKeys.alertSummary(integrationId) });
+    void queryClient.invalidateQueries({ queryKey: syncedKeys.deviceSummary(integrationId) });
+  }, [queryClient, integrationId, dataVersion]);
   if (!alerts && !devices) return null;
   const filter = new URLSearchParams({ integrationId }).toString();
   return (
