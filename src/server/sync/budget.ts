@@ -116,8 +116,11 @@ export function createCallBudget(
   keyPrefix: string,
   signal: AbortSignal,
   options: BudgetOptions,
-): CallBudget {
+): CallBudget & { waitedMs(): number } {
+  let waited = 0;
   return {
+    /** How long this budget has made its caller wait (Microsoft's limits, not Patchbay, setting the pace). */
+    waitedMs: () => waited,
     async take(api) {
       const limits = apiLimits[api] ?? fallbackLimits;
       const key = `${keyPrefix}|${api}`;
@@ -134,6 +137,7 @@ export function createCallBudget(
           );
         }
         await sleep(wait, signal);
+        waited += wait;
       }
     },
     async throttled(api, retryAfterSeconds) {

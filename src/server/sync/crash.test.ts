@@ -43,7 +43,9 @@ const event = z.discriminatedUnion("event", [
   z.object({ event: z.literal("skipped"), source: z.string() }),
   z.object({ event: z.literal("crashing") }),
   z.object({ event: z.literal("waiting"), source: z.string(), ms: z.number() }),
-  z.object({ event: z.literal("done"), pages: z.number(), elapsedMs: z.number(), maxRssKiB: z.number() }),
+  z
+    .object({ event: z.literal("done"), pages: z.number(), elapsedMs: z.number(), maxRssKiB: z.number() })
+    .passthrough(),
 ]);
 type Event = z.infer<typeof event>;
 

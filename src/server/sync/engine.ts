@@ -43,7 +43,15 @@ export interface SyncEngineDeps {
 
 export type RunOutcome =
   | { kind: "skipped"; reason: "not_due_or_held" | "inactive" | "feature_off" | "unknown_source" }
-  | { kind: "ran"; pages: number; stored: number; done: boolean; failed: boolean };
+  | {
+      kind: "ran";
+      pages: number;
+      stored: number;
+      done: boolean;
+      failed: boolean;
+      /** Time spent waiting for rate budget: the partner's limits setting the pace. */
+      waitedMs: number;
+    };
 
 const INSERT_CHUNK = 1_000;
 /** A failing stream waits this long before it is tried again (a 429's Retry-After, when longer, wins). */
@@ -188,18 +196,29 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     let progressDone = stream.progress?.done ?? 0;
     try {
       const secret = await openSecret(row);
-      while (pages < options.maxPages && !done) {
+      const pull = (after: unknown) => {
         const now = new Date();
-        const page = await source.pull({
+        const pulled = source.pull({
           integrationId,
           config: row.config,
           secret,
-          cursor,
+          cursor: after,
           budget,
           signal,
           now,
         });
+        // A prefetch abandoned by a failed commit is aborted in `finally`; its rejection is not news.
+        pulled.catch(() => undefined);
+        return { now, pulled };
+      };
+      let next = pull(cursor);
+      while (pages < options.maxPages && !done) {
+        const { now } = next;
+        const page = await next.pulled;
         pages += 1;
+        // Fetch the next page while this one is written: its cursor is known now, and the partner's latency and
+        // the database's write then overlap instead of adding up. It is only used if this page commits.
+        if (!page.done && pages < options.maxPages) next = pull(page.cursor);
         for (const bad of page.malformed) {
           log.warn(
             { integrationId, source: sourceId, recordId: bad.id, reason: bad.reason },
@@ -257,7 +276,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       }
       // Out of pages for this run: hand the stream back, due at once, for the next job to continue.
       if (!done) await release(integrationId, sourceId, owner, { nextRunAt: new Date() });
-      return { kind: "ran", pages, stored: storedTotal, done, failed: false };
+      return { kind: "ran", pages, stored: storedTotal, done, failed: false, waitedMs: budget.waitedMs() };
     } catch (error) {
       const failure =
         error instanceof SyncFailure
@@ -277,7 +296,14 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           Date.now() + (failure.retryAfterSeconds !== null ? failure.retryAfterSeconds * 1000 : waitMs),
         ),
       });
-      return { kind: "ran", pages, stored: storedTotal, done: false, failed: true };
+      return {
+        kind: "ran",
+        pages,
+        stored: storedTotal,
+        done: false,
+        failed: true,
+        waitedMs: budget.waitedMs(),
+      };
     } finally {
       controller.abort();
     }

@@ -4,7 +4,7 @@
 // their peak memory. It is the real app (buildApp), its real database and the real engine: nothing is stubbed.
 //
 // Input: the app's usual environment (DATA_DIR or DATABASE_URL, PATCHBAY_MASTER_KEY, the simulator seams, the admin)
-// and PATCHBAY_SYNC_CHILD = {"baseUrl","tenantId","appId","appSecret","crashAfterPages"?}. With crashAfterPages, the
+// and PATCHBAY_SYNC_CHILD = {"baseUrl","tenantId","appId","appSecret","crashAfterPages"?,"pagesPerRun"?}. With crashAfterPages, the
 // process SIGKILLs itself a moment after that many pages brought records: in the middle of the next page's fetch
 // or write, with no chance to clean up, as a crash would.
 import { z } from "zod";
@@ -20,12 +20,23 @@ const input = z
     appId: z.uuid(),
     appSecret: z.string().min(1),
     crashAfterPages: z.number().int().positive().optional(),
+    /** Pages per engine run: 1 shows each page (the crash test); the jobs run 20 (the benchmark). */
+    pagesPerRun: z.number().int().positive().default(1),
   })
   .parse(JSON.parse(process.env.PATCHBAY_SYNC_CHILD ?? "null"));
 const env = parseEnv({ ...process.env, PATCHBAY_SYNC: "off", PATCHBAY_RECHECK_MINUTES: "0" });
 const line = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 const started = process.hrtime.bigint();
+// Peaks of the V8 heap and of memory outside it, sampled: they say what a peak RSS is made of.
+const peak = { heapUsed: 0, external: 0, arrayBuffers: 0 };
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
+  peak.external = Math.max(peak.external, m.external);
+  peak.arrayBuffers = Math.max(peak.arrayBuffers, m.arrayBuffers);
+}, 50);
+sampler.unref();
 const app = await buildApp({ env, serveClient: false });
 const signedIn = await app.inject({
   method: "POST",
@@ -59,13 +70,16 @@ line({ event: "connected", id });
 await app.syncEngine.ensureStreams(id);
 let pages = 0;
 let withData = 0;
+let waitedMs = 0;
+const syncStarted = process.hrtime.bigint();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms) + 250));
 /** Failures a job would simply retry when the stream is next due. */
 const transient = new Set(["budget_exhausted", "rate_limited"]);
 
 for (const source of ["alerts", "devices"]) {
   for (;;) {
-    const outcome = await app.syncEngine.runStream(id, source, { maxPages: 1 });
+    const outcome = await app.syncEngine.runStream(id, source, { maxPages: input.pagesPerRun });
+    if (outcome.kind === "ran") waitedMs += outcome.waitedMs;
     const [stream] = (await app.syncEngine.streams([id])).filter((s) => s.source === source);
     if (outcome.kind === "skipped" || outcome.failed) {
       if (!stream) throw new Error(`${source}: no stream`);
@@ -103,7 +117,12 @@ line({
   event: "done",
   pages,
   elapsedMs: Number(process.hrtime.bigint() - started) / 1e6,
+  /** The sync alone (not starting the app or connecting), and how much of it was waiting for rate budget. */
+  syncMs: Number(process.hrtime.bigint() - syncStarted) / 1e6,
+  waitedMs,
   // Peak resident memory of this process (KiB on Linux).
   maxRssKiB: process.resourceUsage().maxRSS,
+  peakHeapUsedMiB: Math.round(peak.heapUsed / 2 ** 20),
+  peakExternalMiB: Math.round(peak.external / 2 ** 20),
 });
 await app.close();
