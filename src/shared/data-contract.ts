@@ -55,6 +55,8 @@ export const syncStateSchema = z.object({
 export type SyncState = z.infer<typeof syncStateSchema>;
 
 export const alertSeverities = ["informational", "low", "medium", "high", "unknown"] as const;
+/** Vulnerabilities are rated on CVSS's scale, which has Critical (alerts and incidents have no such level). */
+export const vulnerabilitySeverities = ["low", "medium", "high", "critical", "unknown"] as const;
 
 export const alertSchema = z.object({
   id: z.uuid(),
@@ -133,7 +135,7 @@ export const vulnerabilitySchema = z.object({
   /** The CVE id, e.g. CVE-2024-7256. */
   externalId: z.string(),
   title: z.string(),
-  severity: z.enum(alertSeverities),
+  severity: z.enum(vulnerabilitySeverities),
   cvssScore: z.number().nullable(),
   exposedDevices: z.number().int().nonnegative(),
   publicExploit: z.boolean(),
@@ -198,7 +200,8 @@ const limit = z.coerce
 const text = (name: string) =>
   z.string().trim().max(200, `${name} must be at most 200 characters.`).optional();
 
-const cursor = z.string().max(500, "cursor is not one this server issued.").optional();
+// A cursor carries the last row's sort value (a title may be 500 characters, JSON-escaped, base64url-encoded).
+const cursor = z.string().max(4_096, "cursor is not one this server issued.").optional();
 const order = z.enum(["asc", "desc"], { error: "order must be asc or desc." }).optional();
 const integrationId = z.uuid({ error: "integrationId must be a connection's id (a UUID)." }).optional();
 const from = z.iso.datetime({ error: "from must be a date-time like 2026-12-01T00:00:00Z." }).optional();
@@ -265,7 +268,11 @@ export type DeviceQuery = z.infer<typeof deviceQuerySchema>;
 export const vulnerabilityQuerySchema = z.object({
   limit,
   cursor,
-  severity,
+  severity: z
+    .enum(vulnerabilitySeverities, {
+      error: `severity must be one of: ${vulnerabilitySeverities.join(", ")}.`,
+    })
+    .optional(),
   partner: partnerIdSchema.optional(),
   integrationId,
   q: text("q"),

@@ -117,7 +117,7 @@ export interface VulnerabilityRecord {
   /** The CVE id. */
   externalId: string;
   title: string;
-  severity: Severity;
+  severity: "low" | "medium" | "high" | "critical" | "unknown";
   cvssScore: number | null;
   exposedDevices: number;
   publicExploit: boolean;

@@ -97,7 +97,11 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       await db
         .insert(syncStreams)
         .values(part.map((w) => ({ ...w, nextRunAt: new Date() })))
-        .onConflictDoNothing();
+        // A stream parked when its feature was turned off (no next run) runs again once it is back on.
+        .onConflictDoUpdate({
+          target: [syncStreams.integrationId, syncStreams.source],
+          set: { nextRunAt: sql`coalesce(${syncStreams.nextRunAt}, now())` },
+        });
     }
   }
 
@@ -343,9 +347,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
    * so a later reconnect starts a first full sync. Runs inside the caller's transaction.
    */
   async function erase(tx: Tx, integrationId: string) {
-    const erased = await eraseSyncedData(tx, integrationId);
+    // Streams first: a page being written holds its stream's row, so this waits for it to commit and the deletes
+    // below then see its rows; any later page finds no stream and is not stored.
     await tx.delete(syncStreams).where(eq(syncStreams.integrationId, integrationId));
-    return erased;
+    return eraseSyncedData(tx, integrationId);
   }
 
   async function streams(integrationIds: readonly string[]): Promise<SyncStreamRow[]> {

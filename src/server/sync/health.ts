@@ -32,8 +32,13 @@ const STALL_INTERVALS = 3;
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
-/** Since when a source has not completed a pass (its last success, or when it began). */
+/**
+ * Since when a source has not made progress: its last completed pass or, during its first full sync (which may
+ * rightly take longer than 3 intervals), its last page.
+ */
 function since(stream: SyncStreamRow): Date {
+  if (stream.firstCompletedAt === null && stream.state !== "failed")
+    return stream.lastRunAt ?? stream.createdAt;
   return stream.lastSuccessAt ?? stream.createdAt;
 }
 

@@ -1,4 +1,5 @@
 import { type AnyColumn, and, asc, count, desc, eq, ilike, isNull, or, type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
 import {
   type AlertQuery,
   type AlertSummary,
@@ -9,6 +10,7 @@ import {
   type SoftwareQuery,
   type SummaryQuery,
   type VulnerabilityQuery,
+  vulnerabilitySeverities,
 } from "../../../shared/data-contract";
 import { partnerIdSchema } from "../../../shared/partners/ids";
 import type { Database } from "../../db/client";
@@ -75,9 +77,8 @@ function keyset<Row>(sort: Sort<Row>, order: "asc" | "desc", id: AnyColumn, curs
     parts[0] !== sort.name ||
     parts[1] !== order ||
     typeof parts[2] !== "string" ||
-    typeof parts[3] !== "string" ||
-    !/^[0-9a-f-]{36}$/i.test(parts[3]) ||
-    (sort.cast === "timestamptz" && Number.isNaN(Date.parse(parts[2]))) ||
+    !z.uuid().safeParse(parts[3]).success ||
+    (sort.cast === "timestamptz" && !z.iso.datetime().safeParse(parts[2]).success) ||
     (sort.cast === "integer" && !/^-?\d{1,9}$/.test(parts[2]))
   ) {
     throw badCursor();
@@ -370,7 +371,7 @@ export function toVulnerability(row: VulnerabilityRow) {
     partner: partnerIdSchema.parse(row.partner),
     externalId: row.externalId,
     title: row.title,
-    severity: severityOf(row.severity),
+    severity: vulnerabilitySeverities.find((v) => v === row.severity) ?? "unknown",
     cvssScore: row.cvssScore,
     exposedDevices: row.exposedDevices,
     publicExploit: row.publicExploit,

@@ -144,6 +144,8 @@ describe("synced data", () => {
     const exposed = vulnerabilities.map((v) => v.exposedDevices);
     expect(exposed).toEqual([...exposed].sort((a, b) => b - a));
     expect(vulnerabilities.every((v) => /^CVE-\d{4}-\d+$/.test(v.externalId))).toBe(true);
+    // CVSS has Critical, which alerts do not: it is kept, not folded into "unknown".
+    expect(vulnerabilities.some((v) => v.severity === "critical")).toBe(true);
   });
 
   it("shows an alert's evidence and its link into the Microsoft Defender portal", async () => {

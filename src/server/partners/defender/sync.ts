@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { vulnerabilitySeverities } from "../../../shared/data-contract";
 import { cloudOfHost, type DefenderConfig, defenderConfigSchema } from "../../../shared/partners/defender";
 import type { MicrosoftApiId } from "../../../shared/partners/defender/features";
 import { cleanUpstream, cleanUpstreamText } from "../../lib/upstream-text";
@@ -266,7 +267,7 @@ export function normaliseVulnerability(raw: unknown): Normalised<VulnerabilityRe
   return {
     externalId: v.id,
     title: v.description ?? v.name ?? v.id,
-    severity: severityOf(v.severity),
+    severity: vulnerabilitySeverities.find((x) => x === v.severity?.toLowerCase()) ?? "unknown",
     cvssScore: v.cvssV3 ?? null,
     exposedDevices: v.exposedMachines,
     publicExploit: v.publicExploit ?? false,
