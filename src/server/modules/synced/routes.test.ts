@@ -226,6 +226,26 @@ describe("synced data", () => {
     expect(state.notices[0]?.remediation).toContain("Onboarding");
   });
 
+  it("syncs a source again after its feature is turned off and back on", async () => {
+    const id = await connect(SIM_SEED.secretExpiringSoon, ["alerts", "devices"]);
+    await t.app.syncEngine.ensureStreams(id);
+    await syncAll(id);
+    const patch = (features: string[]) =>
+      t.inject({ method: "PATCH", url: `/api/integrations/${id}`, payload: { features } });
+    expect((await patch(["alerts"])).statusCode).toBe(200);
+    await t.app.syncEngine.syncNow(id);
+    expect(await t.app.syncEngine.runStream(id, "devices", { maxPages: 1 })).toEqual({
+      kind: "skipped",
+      reason: "feature_off",
+    });
+    expect((await patch(["alerts", "devices"])).statusCode).toBe(200);
+    await t.app.syncEngine.ensureStreams(id);
+    expect(await t.app.syncEngine.runStream(id, "devices", { maxPages: 5 })).toMatchObject({
+      kind: "ran",
+      done: true,
+    });
+  });
+
   it("turns a connection degraded when a source fails for a reason a person must fix, and back when it recovers", async () => {
     const id = await connect(SIM_SEED.faults, ["alerts", "devices"]);
     await t.app.syncEngine.ensureStreams(id);
