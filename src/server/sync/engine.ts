@@ -14,7 +14,15 @@ import { SyncFailure, type SyncSource } from "../partners/adapter";
 import type { PartnerRegistry } from "../partners/registry";
 import { createCallBudget } from "./budget";
 import { type SourceView, syncIssueOf } from "./health";
-import { deleteOlderThan, eraseSyncedData, markUnlisted, storeBatch, type Tx } from "./store";
+import {
+  chunks,
+  deleteOlderThan,
+  eraseSyncedData,
+  INSERT_CHUNK,
+  markUnlisted,
+  storeBatch,
+  type Tx,
+} from "./store";
 
 /**
  * The sync engine (DESIGN §12): runs a connection's sources page by page. Each page is one transaction: its records
@@ -53,18 +61,11 @@ export type RunOutcome =
       waitedMs: number;
     };
 
-const INSERT_CHUNK = 1_000;
 /** A failing stream waits this long before it is tried again (a 429's Retry-After, when longer, wins). */
 const FAILURE_BACKOFF_MS = 5 * 60_000;
 
 function isActive(row: IntegrationRow): boolean {
   return row.status !== "disconnected" && row.secretCiphertext !== null;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 export function createSyncEngine(deps: SyncEngineDeps) {

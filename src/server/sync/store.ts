@@ -12,9 +12,10 @@ import type { SyncBatch, SyncTable } from "../partners/adapter";
 
 export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-const INSERT_CHUNK = 1_000;
+/** Rows per INSERT: well under PostgreSQL's 65,535 bind parameters at any table's width. */
+export const INSERT_CHUNK = 1_000;
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
+export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
