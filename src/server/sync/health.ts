@@ -70,7 +70,7 @@ export function syncIssueOf(sources: readonly SourceView[], now: Date): Integrat
 /** Why data is missing or late, most important first; empty when data flows as it should. */
 export function noticesOf(
   sources: readonly SourceView[],
-  facts: { devicesListed: number },
+  facts: { listsDevices: boolean },
   now: Date,
 ): SyncNotice[] {
   const notices: SyncNotice[] = [];
@@ -122,7 +122,7 @@ export function noticesOf(
       });
       continue;
     }
-    if (source.table === "devices" && facts.devicesListed === 0) {
+    if (source.table === "devices" && !facts.listsDevices) {
       notices.push({
         code: "no_devices_onboarded",
         source: source.id,

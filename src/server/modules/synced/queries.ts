@@ -351,13 +351,14 @@ export async function deviceSummary(db: Database, query: SummaryQuery) {
   } satisfies DeviceSummary;
 }
 
-/** How many devices a connection currently lists (for "no devices onboarded"). */
-export async function listedDevices(db: Database, integrationId: string): Promise<number> {
+/** Whether a connection lists any device now (for "no devices onboarded"): one row looked up, not a count. */
+export async function listsDevices(db: Database, integrationId: string): Promise<boolean> {
   const [row] = await db
-    .select({ n: count() })
+    .select({ id: devices.id })
     .from(devices)
-    .where(and(eq(devices.integrationId, integrationId), isNull(devices.removedAt)));
-  return row?.n ?? 0;
+    .where(and(eq(devices.integrationId, integrationId), isNull(devices.removedAt)))
+    .limit(1);
+  return row !== undefined;
 }
 
 // --- Vulnerabilities and software -----------------------------------------------------------------------------

@@ -35,9 +35,9 @@ import {
   incidentDetail,
   listAlerts,
   listDevices,
-  listedDevices,
   listIncidents,
   listSoftware,
+  listsDevices,
   listVulnerabilities,
 } from "./queries";
 
@@ -84,7 +84,7 @@ export function dataRoutes(
       notices:
         row.status === "disconnected"
           ? []
-          : noticesOf(sources, { devicesListed: await listedDevices(db, row.id) }, now),
+          : noticesOf(sources, { listsDevices: await listsDevices(db, row.id) }, now),
     };
   }
 
