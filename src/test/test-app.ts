@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { inject } from "vitest";
+import { z } from "zod";
 import { buildApp } from "../server/app";
 import { parseEnv } from "../server/env";
 import { SESSION_COOKIE, sessionSchema } from "../shared/auth";
@@ -102,6 +103,15 @@ export async function signIn(app: FastifyInstance, email: string, password: stri
   const cookie = response.cookies.find((c) => c.name === SESSION_COOKIE);
   if (!cookie) throw new Error("sign-in set no session cookie");
   return { cookie: `${SESSION_COOKIE}=${cookie.value}`, "x-csrf-token": session.csrfToken };
+}
+
+/** How many requests one simulated tenant has made to paths starting with `path` (the simulator's request log). */
+export async function simulatorRequestCount(tenantId: string, path: string): Promise<number> {
+  const { origin } = inject("simulator");
+  const log = z
+    .object({ requests: z.array(z.object({ path: z.string(), tenant: z.string().optional() })) })
+    .parse(await (await fetch(`${origin}/__simulator/requests`)).json());
+  return log.requests.filter((r) => r.tenant === tenantId && r.path.startsWith(path)).length;
 }
 
 /** Switch a fault on (or off, with null) for one simulated tenant, through the simulator's control endpoint. */

@@ -15,7 +15,7 @@ import {
   syncStateSchema,
 } from "../../shared/data-contract";
 import { SIM_SEED } from "../../simulator/seed";
-import { freshPostgresDatabase, signIn } from "../../test/test-app";
+import { freshPostgresDatabase, signIn, simulatorRequestCount } from "../../test/test-app";
 import { buildApp } from "../app";
 import { parseEnv } from "../env";
 
@@ -81,13 +81,6 @@ function runSyncProcess(env: NodeJS.ProcessEnv) {
   );
 }
 
-async function simulatorCalls(path: string): Promise<number> {
-  const log = z
-    .object({ requests: z.array(z.object({ path: z.string(), tenant: z.string().optional() })) })
-    .parse(await (await fetch(`${simulator.origin}/__simulator/requests`)).json());
-  return log.requests.filter((r) => r.tenant === seed.tenantId && r.path.startsWith(path)).length;
-}
-
 describe("crash and resume", () => {
   it("resumes from the last committed page after kill -9: nothing lost, nothing counted twice", async () => {
     const put = await fetch(`${simulator.origin}/__simulator/data/${seed.tenantId}`, {
@@ -126,7 +119,7 @@ describe("crash and resume", () => {
       ...appEnv,
       PATCHBAY_SYNC_CHILD: JSON.stringify(childInput),
     };
-    const callsBefore = await simulatorCalls("/api/alerts");
+    const callsBefore = await simulatorRequestCount(seed.tenantId, "/api/alerts");
 
     // First life: SIGKILLed in the middle of the page after its third that brought records.
     const first = await runSyncProcess({
@@ -151,7 +144,7 @@ describe("crash and resume", () => {
 
     // Each page was fetched once, but for the one in flight when the process died, and one it may have committed
     // without living to print its line: no restart from the beginning.
-    const calls = (await simulatorCalls("/api/alerts")) - callsBefore;
+    const calls = (await simulatorRequestCount(seed.tenantId, "/api/alerts")) - callsBefore;
     expect(calls).toBeLessThanOrEqual(alertPages + pagesAfter + 2);
 
     // Read what was stored through the API of a third process on the same database.

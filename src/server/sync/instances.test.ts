@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
 import { integrationSchema } from "../../shared/contract";
 import { type Alert, alertSchema, pageSchema } from "../../shared/data-contract";
 import { SIM_SEED } from "../../simulator/seed";
-import { createTestApp, type TestApp } from "../../test/test-app";
+import { createTestApp, simulatorRequestCount, type TestApp } from "../../test/test-app";
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -33,13 +32,6 @@ afterAll(async () => {
   await a?.app.close();
 });
 
-async function alertCalls(origin: string): Promise<number> {
-  const log = z
-    .object({ requests: z.array(z.object({ path: z.string(), tenant: z.string().optional() })) })
-    .parse(await (await fetch(`${origin}/__simulator/requests`)).json());
-  return log.requests.filter((r) => r.tenant === seed.tenantId && r.path.startsWith("/api/alerts")).length;
-}
-
 describe.skipIf(!postgres)("two instances, one connection", () => {
   it("fetches each page once and stores each alert once, with both instances sharing the work", async () => {
     const put = await fetch(`${a.simulator.origin}/__simulator/data/${seed.tenantId}`, {
@@ -62,7 +54,7 @@ describe.skipIf(!postgres)("two instances, one connection", () => {
     expect(connected.statusCode, connected.body).toBe(201);
     const id = integrationSchema.parse(connected.json()).id;
     await a.app.syncEngine.ensureStreams(id);
-    const before = await alertCalls(a.simulator.origin);
+    const before = await simulatorRequestCount(seed.tenantId, "/api/alerts");
 
     // Each instance keeps taking a page of alerts until the pass is complete, as their job workers would.
     const worker = async (t: TestApp) => {
@@ -89,7 +81,7 @@ describe.skipIf(!postgres)("two instances, one connection", () => {
 
     expect(pagesA).toBeGreaterThan(0);
     expect(pagesB).toBeGreaterThan(0);
-    expect((await alertCalls(a.simulator.origin)) - before).toBe(pagesA + pagesB);
+    expect((await simulatorRequestCount(seed.tenantId, "/api/alerts")) - before).toBe(pagesA + pagesB);
 
     const items: Alert[] = [];
     let cursor: string | null = null;
