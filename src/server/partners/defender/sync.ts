@@ -577,8 +577,11 @@ function incrementalSource(
         };
       }
       // The window is complete: the next starts where it ended, sized from this one's density to fill 60% of a page
-      // (few calls within the rate limit, little risk of an overflowing page read twice).
-      const factor = items.length === 0 ? 8 : Math.min(8, Math.max(0.25, (pageSize * 0.6) / items.length));
+      // (few calls within the rate limit, little risk of an overflowing page read twice). An empty window says
+      // nothing of the density beyond it, so the next only doubles: growing faster overshoots into dense data, and
+      // each overflowing page is a full page fetched and thrown away (at 100,000 alerts in 30 days, ×8 read 1.4
+      // records per record stored, ×2 reads 1.2).
+      const factor = items.length === 0 ? 2 : Math.min(8, Math.max(0.25, (pageSize * 0.6) / items.length));
       const spanMs = Math.min(MAX_SPAN_MS, Math.max(MIN_SPAN_MS, Math.floor((to - from) * factor)));
       const done = to >= horizon;
       const next: IncrementalCursor = done
