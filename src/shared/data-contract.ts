@@ -54,8 +54,12 @@ export const syncStateSchema = z.object({
 });
 export type SyncState = z.infer<typeof syncStateSchema>;
 
-export const alertSeverities = ["informational", "low", "medium", "high", "unknown"] as const;
-/** Vulnerabilities are rated on CVSS's scale, which has Critical (alerts and incidents have no such level). */
+/**
+ * Alert and incident severities across partners: Defender rates up to High; CrowdStrike Falcon and SentinelOne also
+ * rate Critical, which must not fold into High for a reader who sorts by it.
+ */
+export const alertSeverities = ["informational", "low", "medium", "high", "critical", "unknown"] as const;
+/** Vulnerabilities are rated on CVSS's scale. */
 export const vulnerabilitySeverities = ["low", "medium", "high", "critical", "unknown"] as const;
 
 export const alertSchema = z.object({
@@ -168,6 +172,7 @@ export const alertSummarySchema = z.object({
       low: z.number().int().nonnegative(),
       medium: z.number().int().nonnegative(),
       high: z.number().int().nonnegative(),
+      critical: z.number().int().nonnegative(),
       unknown: z.number().int().nonnegative(),
     }),
   ),

@@ -4,9 +4,17 @@ import styles from "./severity.module.css";
 export type AlertSeverity = (typeof alertSeverities)[number];
 
 /** Most severe first: the order of legends, stacks (from the bottom) and filters. */
-export const severityOrder: readonly AlertSeverity[] = ["high", "medium", "low", "informational", "unknown"];
+export const severityOrder: readonly AlertSeverity[] = [
+  "critical",
+  "high",
+  "medium",
+  "low",
+  "informational",
+  "unknown",
+];
 
 export const severityLabel: Record<AlertSeverity, string> = {
+  critical: "Critical",
   high: "High",
   medium: "Medium",
   low: "Low",
@@ -16,6 +24,7 @@ export const severityLabel: Record<AlertSeverity, string> = {
 
 /** The fill of a severity in charts and badges (global.css; each has 3:1 contrast on the surface in both schemes). */
 export const severityColor: Record<AlertSeverity, string> = {
+  critical: "var(--color-severity-critical)",
   high: "var(--color-severity-high)",
   medium: "var(--color-severity-medium)",
   low: "var(--color-severity-low)",

@@ -67,7 +67,7 @@ export interface PartnerAdapter {
 
 // --- Sync (DESIGN §12) ---------------------------------------------------------------------------------------------
 
-export type Severity = "informational" | "low" | "medium" | "high" | "unknown";
+export type Severity = "informational" | "low" | "medium" | "high" | "critical" | "unknown";
 
 /** An alert as the shared tables and pages know it, normalised from the partner's record (kept whole in `raw`). */
 export interface AlertRecord {

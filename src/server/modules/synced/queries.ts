@@ -121,9 +121,9 @@ export function toAlert(row: AlertRow) {
   };
 }
 
-const severityRanks = { unknown: 0, informational: 1, low: 2, medium: 3, high: 4 } as const;
+const severityRanks = { unknown: 0, informational: 1, low: 2, medium: 3, high: 4, critical: 5 } as const;
 /** Must agree with severityRanks (a cursor carries a row's rank). */
-const severityRank = sql`(case ${alerts.severity} when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'informational' then 1 else 0 end)`;
+const severityRank = sql`(case ${alerts.severity} when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 when 'informational' then 1 else 0 end)`;
 const alertSorts: Record<NonNullable<AlertQuery["sort"]>, Sort<AlertRow>> = {
   createdAt: {
     name: "createdAt",
@@ -200,6 +200,7 @@ export async function alertSummary(db: Database, query: SummaryQuery, now = new 
     low: 0,
     medium: 0,
     high: 0,
+    critical: 0,
     unknown: 0,
   }));
   const byDate = new Map(out.map((d) => [d.date, d]));

@@ -165,7 +165,7 @@ describe("synced data", () => {
   });
 
   it("sorts on the server across pages, and refuses a cursor issued for another sort", async () => {
-    const rank = { unknown: 0, informational: 1, low: 2, medium: 3, high: 4 } as const;
+    const rank = { unknown: 0, informational: 1, low: 2, medium: 3, high: 4, critical: 5 } as const;
     const bySeverity = await walk(alertSchema, `/api/alerts?sort=severity&order=desc`, 2);
     const ranks = bySeverity.map((a) => rank[a.severity]);
     expect(ranks).toEqual([...ranks].sort((a, b) => b - a));

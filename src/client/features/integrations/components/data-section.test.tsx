@@ -41,7 +41,7 @@ function alertDays(counts: Record<string, Partial<AlertSummary["days"][number]>>
   return {
     days: Array.from({ length: 14 }, (_, index) => {
       const date = new Date(Date.UTC(2025, 10, 9 + index)).toISOString().slice(0, 10);
-      return { date, informational: 0, low: 0, medium: 0, high: 0, unknown: 0, ...counts[date] };
+      return { date, informational: 0, low: 0, medium: 0, high: 0, critical: 0, unknown: 0, ...counts[date] };
     }),
   };
 }
@@ -189,7 +189,7 @@ describe("DataSection", () => {
       within(table)
         .getAllByRole("columnheader")
         .map((cell) => cell.textContent),
-    ).toEqual(["Day", "High", "Medium", "Low", "Informational", "Unknown", "Total"]);
+    ).toEqual(["Day", "Critical", "High", "Medium", "Low", "Informational", "Unknown", "Total"]);
     const rows = within(table).getAllByRole("row");
     expect(rows).toHaveLength(15);
     const nov20 = within(table).getByRole("row", { name: /^Nov 20/ });
@@ -197,7 +197,7 @@ describe("DataSection", () => {
       within(nov20)
         .getAllByRole("cell")
         .map((cell) => cell.textContent),
-    ).toEqual(["2", "1", "0", "0", "0", "3"]);
+    ).toEqual(["0", "2", "1", "0", "0", "0", "3"]);
     expect(screen.getByRole("link", { name: "All alerts from this connection" })).toHaveAttribute(
       "href",
       `/alerts?integrationId=${ID}`,
