@@ -63,6 +63,11 @@ export interface PartnerAdapter {
   idlePermissions(): Permissions;
   /** What the sync engine pulls from this partner (DESIGN §12); none for a partner without sync. */
   readonly sources: readonly SyncSource[];
+  /**
+   * On Disconnect, before the secret is erased: give back what the connection holds at the partner (CrowdStrike
+   * revokes its access tokens). Best effort and bounded: it never throws, and a failure never stops a Disconnect.
+   */
+  release?(config: StoredConfig, secret: string): Promise<void>;
 }
 
 // --- Sync (DESIGN §12) ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { Integration } from "../../../shared/contract";
+import { type Integration, integrationConfigSchema } from "../../../shared/contract";
 import type { IntegrationRow } from "../../db/schema";
 import type { Actor } from "../audit/audit";
 import { changedMeanwhile, type IntegrationDeps, rowHelpers, source, toIntegration } from "./context";
@@ -6,7 +6,20 @@ import { changedMeanwhile, type IntegrationDeps, rowHelpers, source, toIntegrati
 /** Disconnect: erase the secret for good and stop using the connection; config and history stay. Idempotent. */
 export function disconnectActions(deps: IntegrationDeps) {
   const { repo, vault, partners } = deps;
-  const { load } = rowHelpers(deps);
+  const { load, openSecret } = rowHelpers(deps);
+
+  /** Let the partner give back what it holds (tokens) while the secret still exists; never blocks a Disconnect. */
+  async function release(row: IntegrationRow) {
+    const adapter = partners.get(row.partner);
+    if (!adapter.release || row.secretCiphertext === null) return;
+    const config = integrationConfigSchema.safeParse(row.config);
+    if (!config.success) return;
+    try {
+      await adapter.release(config.data, await openSecret(row));
+    } catch {
+      // An unreadable secret (a rotated master key) has nothing left to release.
+    }
+  }
 
   /** Disconnect one row as loaded: NULL the secret, record the events; undefined when the row changed meanwhile. */
   function erase(row: IntegrationRow, actor: Actor) {
@@ -58,6 +71,7 @@ export function disconnectActions(deps: IntegrationDeps) {
       for (let attempt = 0; ; attempt += 1) {
         const row = await load(id);
         if (row.status === "disconnected") return toIntegration(row);
+        if (attempt === 0) await release(row);
         const updated = await erase(row, actor);
         if (updated) {
           // Destroying the data key is what erases the secret: old row versions, the WAL and backups keep only
