@@ -276,6 +276,7 @@ async function wire(
     pageSize: env.PATCHBAY_SYNC_PAGE_SIZE,
     // A page of 10,000 alerts with their evidence is tens of MB: give it longer than a probe.
     syncCallTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS * 6,
+    falconOrigins: env.PATCHBAY_FALCON_ORIGINS,
   });
   const service = createIntegrationService({
     repo,

@@ -49,6 +49,32 @@ const envSchema = z.object({
     .url({ protocol: /^https$/, error: "must be an https:// URL" })
     .transform((v) => v.replace(/\/+$/, ""))
     .optional(),
+  /**
+   * Operator-only seam: where each Falcon cloud's API is reached instead of CrowdStrike's hosts, as
+   * `us-1=https://host:port,us-2=https://…` (the simulator; a test harness). Unlisted clouds keep their real host.
+   */
+  PATCHBAY_FALCON_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const origins: Record<string, string> = {};
+      for (const entry of (value ?? "")
+        .split(",")
+        .map((e) => e.trim())
+        .filter((e) => e !== "")) {
+        const [cloud, origin] = entry.split("=", 2).map((part) => part.trim());
+        const url = z.url({ protocol: /^https$/ }).safeParse(origin);
+        if (!cloud || !url.success) {
+          ctx.addIssue({
+            code: "custom",
+            message: "must be a list of cloud=https://host:port, e.g. us-1=https://127.0.0.1:9444",
+          });
+          return z.NEVER;
+        }
+        origins[cloud] = new URL(url.data).origin;
+      }
+      return origins;
+    }),
   /** A connection turns degraded this many days before its secret expires. */
   PATCHBAY_SECRET_WARN_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   PATCHBAY_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

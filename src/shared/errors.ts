@@ -23,6 +23,8 @@ export const verificationErrorCodes = [
   "secret_unreadable",
   "not_licensed",
   "secret_expiring",
+  /** CrowdStrike refuses the token request from this address: IP-based allowlisting is on for the API client. */
+  "ip_not_allowed",
   /** Verification passes but a sync source has failed or lagged past 3 of its intervals (issue 8). */
   "sync_stalled",
 ] as const;

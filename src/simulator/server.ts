@@ -29,6 +29,7 @@ import {
   sendDefenderUnauthorized,
 } from "./defender-api";
 import { handleEntra, sendEntraFault } from "./entra";
+import { type FalconSimulator, startFalconSimulator } from "./falcon-api";
 import {
   handleGraph,
   isGraphPath,
@@ -112,6 +113,8 @@ export interface Simulator {
   certPath: string;
   /** PEM of the self-signed certificate (trust it with `ca` or NODE_EXTRA_CA_CERTS=certPath). */
   cert: string;
+  /** The CrowdStrike Falcon API, one listener per cloud (falcon-api.ts). */
+  falcon: FalconSimulator;
   setFault(tenantId: string, fault: SimFault | null): void;
   /** Log of requests received (never secrets or tokens), oldest first. */
   requests(): ReadonlyArray<SimRequest>;
@@ -565,6 +568,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     hostPort = formatHostPort(host, port);
     const decoyHostPort = formatHostPort(host, decoyPort);
     const decoyOrigin = `https://${decoyHostPort}`;
+    const falcon = await startFalconSimulator({ cert, key, host });
 
     return {
       origin,
@@ -574,6 +578,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       decoyHostPort,
       certPath,
       cert,
+      falcon,
       setFault(tenantId, fault) {
         const id = tenantId.toLowerCase();
         if (fault === null) faults.delete(id);
@@ -582,11 +587,14 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       requests() {
         return log.map((e) => ({ ...e }));
       },
-      reset,
+      reset() {
+        reset();
+        falcon.reset();
+      },
       async close() {
         closing = true;
         for (const cancel of [...pendingDelays]) cancel();
-        await Promise.all([closeServer(mainServer), closeServer(decoyServer)]);
+        await Promise.all([closeServer(mainServer), closeServer(decoyServer), falcon.close()]);
       },
     };
   } catch (err) {

@@ -19,6 +19,7 @@ export default async function setup(project: TestProject) {
     decoyOrigin: simulator.decoyOrigin,
     decoyHostPort: simulator.decoyHostPort,
     certPath: simulator.certPath,
+    falconOrigins: simulator.falcon.envValue,
   });
   return async () => {
     await simulator.close();
@@ -34,6 +35,8 @@ declare module "vitest" {
       decoyOrigin: string;
       decoyHostPort: string;
       certPath: string;
+      /** PATCHBAY_FALCON_ORIGINS for the Falcon simulator's clouds. */
+      falconOrigins: string;
     };
   }
 }

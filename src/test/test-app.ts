@@ -52,6 +52,7 @@ export async function createTestApp(
       PATCHBAY_ENTRA_AUTHORITY: simulator.origin,
       PATCHBAY_GRAPH_ORIGIN: simulator.origin,
       PATCHBAY_SECURITY_API_ORIGIN: simulator.origin,
+      PATCHBAY_FALCON_ORIGINS: simulator.falconOrigins,
       PATCHBAY_HTTP_TIMEOUT_MS: "1500",
       PATCHBAY_VERIFY_DEADLINE_MS: "8000",
       LOG_LEVEL: "debug",

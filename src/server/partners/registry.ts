@@ -1,6 +1,7 @@
 import type { PartnerId } from "../../shared/partners/ids";
 import { AppError } from "../lib/app-error";
 import type { PartnerAdapter } from "./adapter";
+import { type FalconPartnerOptions, falconAdapter } from "./crowdstrike/adapter";
 import { defenderAdapter } from "./defender/adapter";
 import type { DefenderSyncOptions } from "./defender/sync";
 
@@ -9,7 +10,7 @@ import type { DefenderSyncOptions } from "./defender/sync";
  * modules/ and jobs/ out of them). Adding a partner is one line here (src/README.md, "Add a partner").
  */
 
-export type PartnerOptions = DefenderSyncOptions;
+export type PartnerOptions = DefenderSyncOptions & FalconPartnerOptions;
 
 export interface PartnerRegistry {
   get(id: string): PartnerAdapter;
@@ -18,7 +19,10 @@ export interface PartnerRegistry {
 }
 
 export function createPartnerRegistry(options: PartnerOptions): PartnerRegistry {
-  const adapters = new Map<string, PartnerAdapter>([["defender", defenderAdapter(options)]]);
+  const adapters = new Map<string, PartnerAdapter>([
+    ["defender", defenderAdapter(options)],
+    ["crowdstrike", falconAdapter(options)],
+  ]);
   const known = [...adapters.keys()].map((id) => `“${id}”`).join(" or ");
   const unknownPartner = () =>
     new AppError(400, "validation_failed", `Check partner: partner must be ${known}.`, {

@@ -26,6 +26,8 @@ export const apiLimits: Readonly<Record<string, ApiLimits>> = {
   defender: { perMinute: 100, perHour: 1_500, reservePerMinute: 10 },
   "threat-protection": { perMinute: 50, perHour: 1_500, reservePerMinute: 5 },
   graph: { perMinute: 600, perHour: 20_000, reservePerMinute: 20 },
+  /** Per CID, shared by all its API clients (edr-partners.md A5); Falcon sets no hourly limit. */
+  falcon: { perMinute: 6_000, perHour: 360_000, reservePerMinute: 600 },
 };
 
 const fallbackLimits: ApiLimits = { perMinute: 60, perHour: 1_000, reservePerMinute: 6 };

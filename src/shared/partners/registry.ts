@@ -1,6 +1,15 @@
 import { z } from "zod";
 import type { PartnerCatalogEntry } from "../catalog";
 import type { FieldWarning } from "./common";
+import { falconCatalogEntry } from "./crowdstrike/catalog";
+import { falconCli } from "./crowdstrike/cli";
+import {
+  clientSecretSchema,
+  falconConfigSchema,
+  falconConnectSchema,
+  falconInputWarnings,
+  falconUpdateSchema,
+} from "./crowdstrike/schema";
 import { defenderCatalogEntry } from "./defender/catalog";
 import { defenderCli } from "./defender/cli";
 import {
@@ -44,6 +53,15 @@ const partners: Record<PartnerId, PartnerModule> = {
     warnings: defenderInputWarnings,
     cli: defenderCli,
   },
+  crowdstrike: {
+    catalog: () => falconCatalogEntry(),
+    connect: () => falconConnectSchema(),
+    update: () => falconUpdateSchema(),
+    secret: { field: "clientSecret", schema: clientSecretSchema },
+    replaceSecret: (clientSecret) => ({ clientSecret }),
+    warnings: falconInputWarnings,
+    cli: falconCli,
+  },
 };
 
 /** `GET /api/partners`. */
@@ -53,12 +71,12 @@ export function partnerCatalog(options: PartnerSchemaOptions = {}): PartnerCatal
 
 /** The connect request: a union discriminated on `partner`, one member per partner. */
 export function connectRequestSchema(options: PartnerSchemaOptions = {}) {
-  return z.discriminatedUnion("partner", [defenderConnectSchema(options.extraHosts)]);
+  return z.discriminatedUnion("partner", [defenderConnectSchema(options.extraHosts), falconConnectSchema()]);
 }
 
 /** `PATCH /api/integrations/:id`: the change schemas of every partner. */
 export function updateRequestSchema(options: PartnerSchemaOptions = {}) {
-  return z.union([defenderUpdateSchema(options.extraHosts)]);
+  return z.union([defenderUpdateSchema(options.extraHosts), falconUpdateSchema()]);
 }
 
 /** What the browser and the CLI send to connect, test or change, whichever partner it is. */
@@ -77,7 +95,7 @@ export interface CommonChange {
 export type ChangeRequest = UpdateRequest | CommonChange;
 
 /** Any partner's stored config (its own fields plus `cloud` and `features`), as the API serves it. */
-export const storedConfigSchema = z.union([defenderConfigSchema]);
+export const storedConfigSchema = z.union([defenderConfigSchema, falconConfigSchema]);
 export type StoredConfig = z.output<typeof storedConfigSchema>;
 
 /** The options a catalog entry was built with (the operator's hosts it lists), so a client validates alike. */

@@ -20,7 +20,10 @@ const appPage = (c: FailureContext, blade: string) =>
   `Microsoft Entra admin center → App registrations → the app with Application (client) ID ${c.appId} → ${blade}`;
 
 export function failure(
-  code: Exclude<VerificationErrorCode, "secret_unreadable" | "secret_expiring" | "sync_stalled">,
+  code: Exclude<
+    VerificationErrorCode,
+    "secret_unreadable" | "secret_expiring" | "sync_stalled" | "ip_not_allowed"
+  >,
   c: FailureContext,
   detail: FailureDetail,
   extra: {

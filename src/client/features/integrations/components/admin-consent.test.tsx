@@ -42,7 +42,13 @@ describe("AdminConsent", () => {
     const base = makeIntegration();
     setup(
       makeIntegration({
-        config: { ...base.config, baseUrl: "https://api-gov.securitycenter.microsoft.us", cloud: "gcc-high" },
+        config: {
+          baseUrl: "https://api-gov.securitycenter.microsoft.us",
+          tenantId: TENANT,
+          appId: APP,
+          cloud: "gcc-high",
+          features: base.config.features,
+        },
       }),
     );
     expect(screen.getByRole("link", { name: /^Grant admin consent/ })).toHaveAttribute(

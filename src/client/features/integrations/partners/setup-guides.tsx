@@ -1,5 +1,6 @@
 import type { ComponentType } from "react";
 import type { PartnerId } from "../../../../shared/partners/ids";
+import { FalconSetupGuide } from "./crowdstrike/setup-guide";
 import { DefenderSetupGuide } from "./defender/setup-guide";
 import type { SetupGuideProps } from "./types";
 
@@ -12,6 +13,7 @@ export type { SetupGuideProps } from "./types";
 
 const guides: Record<PartnerId, ComponentType<SetupGuideProps>> = {
   defender: DefenderSetupGuide,
+  crowdstrike: FalconSetupGuide,
 };
 
 export function PartnerSetupGuide({ partner, draft }: SetupGuideProps) {

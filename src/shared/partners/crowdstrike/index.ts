@@ -1,0 +1,4 @@
+/** CrowdStrike Falcon: everything the browser, the CLI and the server share about it. */
+export * from "./catalog";
+export * from "./cli";
+export * from "./schema";
