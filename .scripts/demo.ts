@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { generateBulk } from "../src/simulator/bulk-data";
+import { FALCON_SEED } from "../src/simulator/falcon-seed";
 import { SIM_SEED } from "../src/simulator/seed";
 import { startSimulator } from "../src/simulator/server";
 import { bin, ensureBuilt, root } from "./lib";
@@ -44,6 +45,7 @@ const server = spawn(bin("tsx"), ["src/server/main.ts"], {
     PATCHBAY_ENTRA_AUTHORITY: simulator.origin,
     PATCHBAY_GRAPH_ORIGIN: simulator.origin,
     PATCHBAY_SECURITY_API_ORIGIN: simulator.origin,
+    PATCHBAY_FALCON_ORIGINS: simulator.falcon.envValue,
     NODE_EXTRA_CA_CERTS: simulator.certPath,
     PATCHBAY_ADMIN_EMAIL: adminEmail,
     PATCHBAY_ADMIN_PASSWORD: adminPassword,
@@ -117,6 +119,21 @@ if (!quiet) {
       `  Data that flows at volume (${volume.alerts.toLocaleString("en-US")} alerts over ${volume.days} days, ${volume.machines.toLocaleString("en-US")} devices): connect`,
       `    ${"Lamna Healthcare".padEnd(24)} ${s.bulkSync.tenantId}  ${s.bulkSync.appId}  ${s.bulkSync.appSecret}`,
       "  and open its Data section: the first sync starts at once and shows its progress; then Alerts and Devices.",
+      "",
+      "  CrowdStrike Falcon (four simulated clouds): click Connect on CrowdStrike Falcon, keep Cloud on Auto-discover, paste:",
+      "",
+      row("Client ID", FALCON_SEED.demo.clientId),
+      row("Secret", FALCON_SEED.demo.clientSecret),
+      "",
+      "  It lives in US-2: US-1 sends Patchbay on there, as Falcon does. To see failures, use one of these:",
+      ...(
+        [
+          ["missing Alerts: Read", FALCON_SEED.noAlerts],
+          ["IP allowlist blocks", FALCON_SEED.ipBlocked],
+          ["GovCloud (choose US-GOV-1)", FALCON_SEED.gov],
+          ["EU-1 by X-CS-Region", FALCON_SEED.eu1],
+        ] as const
+      ).map(([what, v]) => `    ${what.padEnd(28)} ${v.clientId}  ${v.clientSecret}`),
       "",
       `  Data: ${dataDir} (wiped on every demo start). Stop with Ctrl+C.`,
       "",

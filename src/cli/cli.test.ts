@@ -297,7 +297,7 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
       expect(envelope.error.fields?.appSecret).toContain("looks like the secret's ID");
 
       expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toContain("Unknown partner “OKTA”. Known partners: DEFENDER.");
+      expect(unknown.stderr).toContain("Unknown partner “OKTA”. Known partners: DEFENDER, CROWDSTRIKE");
 
       expect(counter.count()).toBe(0);
     } finally {

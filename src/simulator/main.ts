@@ -1,6 +1,7 @@
 // CLI entry for `npm run simulator`: starts the Entra ID + Defender + Microsoft Graph simulator and prints how to
 // use it.
 
+import { FALCON_SEED } from "./falcon-seed";
 import { SIM_SEED, SIM_UNKNOWN_TENANT_ID, simSecretEndDateTime } from "./seed";
 import { startSimulator } from "./server";
 
@@ -78,7 +79,17 @@ async function main(): Promise<void> {
     `  PATCHBAY_ENTRA_AUTHORITY=${sim.origin}`,
     `  PATCHBAY_GRAPH_ORIGIN=${sim.origin}          (stands in for https://graph.microsoft.com)`,
     `  PATCHBAY_SECURITY_API_ORIGIN=${sim.origin}   (stands in for https://api.security.microsoft.com)`,
+    `  PATCHBAY_FALCON_ORIGINS=${sim.falcon.envValue}`,
     `  NODE_EXTRA_CA_CERTS=${sim.certPath}`,
+    "",
+    "CrowdStrike Falcon API clients (Integrations > CrowdStrike Falcon > Connect; Cloud: Auto-discover):",
+    "",
+    table([
+      ["Client", "Cloud", "Client ID", "Secret"],
+      ...Object.entries(FALCON_SEED).flatMap(([name, c]) =>
+        typeof c === "string" ? [] : [[name, c.cloud, c.clientId, c.clientSecret]],
+      ),
+    ]),
     "",
     "Seeded scenarios (paste into Integrations > Microsoft Defender for Endpoint > Connect):",
     "",
