@@ -11,6 +11,7 @@ import { auditPageSchema, createdApiTokenSchema } from "../shared/auth";
 import { integrationListSchema, integrationSchema, verificationReportSchema } from "../shared/contract";
 import { syncStateSchema } from "../shared/data-contract";
 import { apiErrorSchema } from "../shared/errors";
+import { FALCON_SEED } from "../simulator/falcon-seed";
 import { SIM_SEED } from "../simulator/seed";
 import { createTestApp, type TestApp } from "../test/test-app";
 
@@ -326,6 +327,41 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     expect(again.code).toBe(5);
     const envelope = apiErrorSchema.parse(JSON.parse(again.stdout));
     expect(envelope.error.code).toBe("conflict");
+  });
+
+  it("attaches CrowdStrike Falcon with the seed's syntax, the secret from stdin, and never prints it", async () => {
+    const falcon = FALCON_SEED.eu1;
+    const run = await cli(
+      [
+        "partner",
+        "attach",
+        "--api",
+        "https://api.crowdstrike.com",
+        "--user",
+        falcon.clientId,
+        "--secret",
+        "-",
+        "CROWDSTRIKE",
+      ],
+      { stdin: `${falcon.clientSecret}\n` },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Connected");
+    expect(run.stdout).toMatch(/\[ok\] +Find the Falcon cloud/);
+    expect(run.stdout + run.stderr).not.toContain(falcon.clientSecret);
+
+    const blocked = await cli([
+      "partner",
+      "attach",
+      "--user",
+      FALCON_SEED.ipBlocked.clientId,
+      "--secret",
+      FALCON_SEED.ipBlocked.clientSecret,
+      "crowdstrike",
+    ]);
+    expect(blocked.code).toBe(3);
+    expect(blocked.stderr).toContain("IP allowlist");
+    expect(blocked.stdout + blocked.stderr).not.toContain(FALCON_SEED.ipBlocked.clientSecret);
   });
 
   it("reads APP_ID/APP_SECRET from stdin with --secret -, and exits 3 with the checklist when verification fails", async () => {

@@ -183,7 +183,8 @@ export const clientSecretSchema = z
  */
 export const memberCidSchema = z
   .string({ error: "Member CID must be text." })
-  .optional()
+  // null is what this schema makes of “none”: a client that sends its parsed input back must be accepted.
+  .nullish()
   .transform((raw, ctx) => {
     const value = (raw ?? "").trim();
     if (value === "") return null;
