@@ -165,6 +165,14 @@ export interface SyncPage {
   total?: number | null;
 }
 
+/** A partner API's published rate limits, which every instance's sync shares (src/server/sync/budget.ts). */
+export interface ApiLimits {
+  perMinute: number;
+  perHour: number;
+  /** Calls per minute left to verification and re-checks. */
+  reservePerMinute: number;
+}
+
 /** Calls against the partner's rate limits, shared by every instance (src/server/sync/budget.ts). */
 export interface CallBudget {
   /** Wait until a call to `api` fits the budget, then count it. Throws SyncFailure when the wait is too long. */
@@ -210,6 +218,8 @@ export interface SyncSource {
   readonly table: SyncTable;
   /** The partner API whose rate budget it spends (the budget's key). */
   readonly api: string;
+  /** That API's limits. */
+  readonly limits: ApiLimits;
   readonly intervalMinutes: number;
   /** Fetch one page after `ctx.cursor`. Throws SyncFailure for anything the admin or time must fix. */
   pull(ctx: SyncContext): Promise<SyncPage>;

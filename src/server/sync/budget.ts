@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { type CallBudget, SyncFailure } from "../partners/adapter";
+import { type ApiLimits, type CallBudget, SyncFailure } from "../partners/adapter";
 
 /**
  * Rate budgets in the database, so every instance spends from the same one (DESIGN §12), per key (tenant + app +
@@ -14,27 +14,14 @@ import { type CallBudget, SyncFailure } from "../partners/adapter";
  * minute (8 calls of 90), 6-minute slots for the hour (136 of 1,500).
  */
 
-export interface ApiLimits {
-  perMinute: number;
-  perHour: number;
-  /** Calls per minute left to verification and re-checks. */
-  reservePerMinute: number;
-}
-
-/** Microsoft's published limits for the APIs sync calls (reference microsoft-defender.md §4.3, graph §1.8). */
-export const apiLimits: Readonly<Record<string, ApiLimits>> = {
-  defender: { perMinute: 100, perHour: 1_500, reservePerMinute: 10 },
-  "threat-protection": { perMinute: 50, perHour: 1_500, reservePerMinute: 5 },
-  graph: { perMinute: 600, perHour: 20_000, reservePerMinute: 20 },
-  /** Per CID, shared by all its API clients (edr-partners.md A5); Falcon sets no hourly limit. */
-  falcon: { perMinute: 6_000, perHour: 360_000, reservePerMinute: 600 },
-};
-
+/** An API's limits are declared by the partner's sync sources (SyncSource.limits); this is for one that declares none. */
 const fallbackLimits: ApiLimits = { perMinute: 60, perHour: 1_000, reservePerMinute: 6 };
 
 export interface BudgetOptions {
   /** Give up waiting for budget after this long (the stream is retried when the budget allows). */
   maxWaitMs: number;
+  /** The limits of an API, as the partner's sources declare them. */
+  limitsOf(api: string): ApiLimits | undefined;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -124,7 +111,7 @@ export function createCallBudget(
     /** How long this budget has made its caller wait (Microsoft's limits, not Patchbay, setting the pace). */
     waitedMs: () => waited,
     async take(api) {
-      const limits = apiLimits[api] ?? fallbackLimits;
+      const limits = options.limitsOf(api) ?? fallbackLimits;
       const key = `${keyPrefix}|${api}`;
       const started = Date.now();
       for (;;) {
@@ -133,8 +120,8 @@ export function createCallBudget(
         if (Date.now() - started + wait > options.maxWaitMs) {
           throw new SyncFailure(
             "budget_exhausted",
-            `Patchbay has spent this app's calls to Microsoft's ${api} API for now; the sync continues when its limits allow.`,
-            "Nothing to do: the sync resumes by itself within Microsoft's limits.",
+            `Patchbay has spent this connection's calls to the ${api} API for now; the sync continues when its limits allow.`,
+            "Nothing to do: the sync resumes by itself within the partner's limits.",
             Math.ceil(wait / 1000),
           );
         }

@@ -193,6 +193,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const budget = createCallBudget(db, `${row.partner}|${row.identityKey}`, signal, {
       maxWaitMs: deps.budgetWaitMs,
+      limitsOf: (api) => adapter.sources.find((s) => s.api === api)?.limits,
     });
     let cursor = stream.cursor;
     let pages = 0;

@@ -9,6 +9,7 @@ import {
 import { cleanUpstream, cleanUpstreamText } from "../../lib/upstream-text";
 import {
   type AlertRecord,
+  type ApiLimits,
   type DeviceRecord,
   type Severity,
   type SyncContext,
@@ -45,6 +46,8 @@ export interface FalconSyncOptions {
 }
 
 const API = "falcon";
+/** Per CID, shared by all its API clients (edr-partners.md A5); Falcon sets no hourly limit. */
+const LIMITS: ApiLimits = { perMinute: 6_000, perHour: 360_000, reservePerMinute: 600 };
 const OVERLAP_MS = 5 * 60_000;
 const FIRST_SYNC_DAYS = 90;
 const MAX_ALERTS_PAGE = 1_000;
@@ -313,6 +316,7 @@ function alertsSource(options: FalconSyncOptions, tokens: FalconTokens): SyncSou
     feature: "alerts",
     table: "alerts",
     api: API,
+    limits: LIMITS,
     intervalMinutes: 5,
     async pull(ctx): Promise<SyncPage> {
       const parsed = alertsCursorSchema.safeParse(ctx.cursor);
@@ -444,6 +448,7 @@ function hostsSource(options: FalconSyncOptions, tokens: FalconTokens): SyncSour
     feature: "devices",
     table: "devices",
     api: API,
+    limits: LIMITS,
     intervalMinutes: 360,
     async pull(ctx): Promise<SyncPage> {
       const parsed = hostsCursorSchema.safeParse(ctx.cursor);

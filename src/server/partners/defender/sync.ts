@@ -5,6 +5,7 @@ import type { MicrosoftApiId } from "../../../shared/partners/defender/features"
 import { cleanUpstream, cleanUpstreamText } from "../../lib/upstream-text";
 import {
   type AlertRecord,
+  type ApiLimits,
   type DeviceRecord,
   type IncidentRecord,
   type Severity,
@@ -305,6 +306,12 @@ const listSchema = z.object({ value: z.array(z.unknown()) });
 
 type SyncApi = Extract<MicrosoftApiId, "defender" | "threat-protection">;
 
+/** Microsoft's published limits for the APIs sync calls (reference microsoft-defender.md §4.3, graph §1.8). */
+const syncApiLimits: Record<SyncApi, ApiLimits> = {
+  defender: { perMinute: 100, perHour: 1_500, reservePerMinute: 10 },
+  "threat-protection": { perMinute: 50, perHour: 1_500, reservePerMinute: 5 },
+};
+
 /** Tokens for sync, per connection and API, reused until a minute before they expire (verification gets fresh ones). */
 class TokenCache {
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
@@ -511,6 +518,7 @@ function incrementalSource(
     feature: spec.feature,
     table: spec.table,
     api: spec.api,
+    limits: syncApiLimits[spec.api],
     intervalMinutes: 5,
     async pull(ctx): Promise<SyncPage> {
       const target = targetOf(ctx, spec.api, options);
@@ -623,6 +631,7 @@ function inventorySource(spec: InventorySpec, options: DefenderSyncOptions, toke
     feature: spec.feature,
     table: spec.table,
     api: "defender",
+    limits: syncApiLimits.defender,
     intervalMinutes: 6 * 60,
     async pull(ctx): Promise<SyncPage> {
       const target = targetOf(ctx, "defender", options);
