@@ -332,6 +332,17 @@ export async function startFalconSimulator(options: {
       sendErrors(res, 404, "Not Found", headers);
       return;
     }
+    if (client.readsFail === "server_error") {
+      sendErrors(res, 500, "Internal Server Error", headers);
+      return;
+    }
+    if (client.readsFail === "html") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(
+        "<!DOCTYPE html><html><head><title>Web filter</title></head><body><p>Blocked by policy.</p></body></html>",
+      );
+      return;
+    }
     if (!client.scopes.includes(needs)) {
       sendErrors(res, 403, "access denied, authorization failed", headers);
       return;

@@ -26,6 +26,8 @@ export interface FalconSimClient {
   redirectFromUs1?: boolean;
   /** Child CIDs an MSSP parent may name as member_cid. */
   children?: readonly string[];
+  /** Reads answer 500 (Falcon having a bad day) or an HTML page (a proxy answering for it). */
+  readsFail?: "server_error" | "html";
   /** Calls a minute (Falcon: 6,000 per CID). */
   perMinute?: number;
   data: { alerts: number; hosts: number };
@@ -88,6 +90,20 @@ export const FALCON_SEED = {
     scopes: READ_ALL,
     perMinute: 2,
     data: { alerts: 2, hosts: 2 },
+  }),
+  /** Reads answer 500. */
+  broken: client("broken", {
+    cloud: "us-1",
+    scopes: READ_ALL,
+    readsFail: "server_error",
+    data: { alerts: 1, hosts: 1 },
+  }),
+  /** Reads answer a proxy's HTML page with 200. */
+  proxied: client("proxied", {
+    cloud: "us-1",
+    scopes: READ_ALL,
+    readsFail: "html",
+    data: { alerts: 1, hosts: 1 },
   }),
   /** The demo's tenant: enough to fill the pages and charts. */
   demo: client("demo", {

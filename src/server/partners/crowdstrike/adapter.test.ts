@@ -237,6 +237,8 @@ describe("CrowdStrike Falcon: verification", () => {
       "Flight Control",
     ],
     ["an address not on the IP allowlist", body(FALCON_SEED.ipBlocked), "ip_not_allowed", "IP allowlist"],
+    ["Falcon failing (500)", body(FALCON_SEED.broken), "upstream_error", "trace id"],
+    ["a proxy answering for Falcon", body(FALCON_SEED.proxied), "wrong_endpoint", "proxy"],
   ])("names %s with its fix", async (_case, payload, code, fix) => {
     const report = await check(payload);
     expect(report.status).toBe("error");
