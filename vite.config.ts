@@ -1,4 +1,5 @@
 import react from "@vitejs/plugin-react";
+import { compression } from "vite-plugin-compression2";
 import { defineConfig } from "vitest/config";
 
 const apiTarget = `http://${process.env.HOST ?? "127.0.0.1"}:${process.env.PORT ?? "8080"}`;
@@ -11,7 +12,12 @@ const apiTarget = `http://${process.env.HOST ?? "127.0.0.1"}:${process.env.PORT 
 export const buildSourcemap = process.env.PATCHBAY_SOURCEMAPS === "1" ? "hidden" : false;
 
 export default defineConfig({
-  plugins: [react()],
+  // Hashed assets are also written brotli- and gzip-compressed at build, so the server sends them precompressed
+  // (no compression on the request path). index.html is not: the server rewrites it per response (its CSP nonce).
+  plugins: [
+    react(),
+    compression({ algorithms: ["brotliCompress", "gzip"], include: /\.(js|css|svg|json)$/, threshold: 1024 }),
+  ],
   build: { outDir: "dist", sourcemap: buildSourcemap, emptyOutDir: true },
   // changeOrigin stays off: the server compares Origin with Host to refuse cross-site requests.
   server: { port: 5173, strictPort: true, proxy: { "/api": { target: apiTarget, changeOrigin: false } } },

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiErrorSchema } from "../../shared/errors";
@@ -23,6 +24,11 @@ beforeAll(async () => {
     "<!doctype html><html><head><title>Patchbay</title></head></html>",
   );
   await writeFile(join(clientDir, "assets", "index-abc123.js"), 'console.log("patchbay");\n');
+  // As the build writes them: a hashed asset with its brotli and gzip siblings.
+  const bundle = Buffer.from(`console.log(${JSON.stringify("patchbay ".repeat(200))});\n`);
+  await writeFile(join(clientDir, "assets", "app-Cq9_x-Z1.js"), bundle);
+  await writeFile(join(clientDir, "assets", "app-Cq9_x-Z1.js.br"), brotliCompressSync(bundle));
+  await writeFile(join(clientDir, "assets", "app-Cq9_x-Z1.js.gz"), gzipSync(bundle));
   await writeFile(join(clientDir, "assets", "index-abc123.js.map"), '{"version":3,"sources":["main.tsx"]}');
   await writeFile(join(clientDir, "assets", "index-abc123.css.map"), '{"version":3,"sources":["app.css"]}');
   app = await buildApp({
@@ -41,6 +47,30 @@ afterAll(async () => {
 });
 
 describe("the built dashboard", () => {
+  it("sends hashed assets precompressed by Accept-Encoding, cached for good; index.html never cached", async () => {
+    const url = "/assets/app-Cq9_x-Z1.js";
+    const br = await app.inject({ method: "GET", url, headers: { "accept-encoding": "br, gzip" } });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(String(br.headers.vary)).toMatch(/accept-encoding/i);
+    const plain = await app.inject({ method: "GET", url, headers: { "accept-encoding": "identity" } });
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(plain.body);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+
+    const gz = await app.inject({ method: "GET", url, headers: { "accept-encoding": "gzip" } });
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(plain.body);
+    expect(gz.rawPayload.length).toBeLessThan(plain.rawPayload.length);
+
+    const page = await app.inject({
+      method: "GET",
+      url: "/integrations",
+      headers: { "accept-encoding": "br" },
+    });
+    expect(page.headers["cache-control"]).toBe("no-store");
+  });
+
   it("serves its assets and index.html for client-side routes", async () => {
     const asset = await app.inject({ method: "GET", url: "/assets/index-abc123.js" });
     expect(asset.statusCode).toBe(200);

@@ -34,6 +34,17 @@ async function staticPlugin(app: FastifyInstance, options: StaticPluginOptions) 
     // No route at all for a source map; allowedPath refuses one should a request reach the file another way.
     globIgnore: ["**/*.map"],
     allowedPath: (pathName) => pathName !== "/index.html" && !isSourceMap(pathName),
+    // The .br/.gz the build wrote beside each asset, chosen by Accept-Encoding: no compression per request.
+    preCompressed: true,
+    // Hashed assets never change under their name: cache them for good. Anything else is revalidated.
+    setHeaders(res, path) {
+      res.header(
+        "cache-control",
+        /[\\/]assets[\\/][^\\/]+-[\w-]{8,}\.\w+(\.br|\.gz)?$/.test(path)
+          ? "public, max-age=31536000, immutable"
+          : "no-cache",
+      );
+    },
   });
   // With `wildcard: false` every file in dist/ has its own route; what reaches here is a client-side route,
   // an API path that does not exist, or a missing asset. Decided on the decoded path, as the router matched it.
