@@ -16,6 +16,23 @@ async function freshPage(browser: Browser) {
 test.describe("signed out", () => {
   test.use({ storageState: signedOut });
 
+  test("a signed-out visitor's console stays clean: the session probe is no failed request", async ({
+    page,
+  }) => {
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto("/integrations");
+    await expect(page.getByRole("heading", { name: "Sign in to Patchbay" })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Sign in to Patchbay" })).toBeVisible();
+    expect(problems).toEqual([]);
+  });
+
   test("a visitor is sent to sign in, told when the password is wrong, and taken back where they were", async ({
     page,
   }) => {

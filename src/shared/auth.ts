@@ -117,6 +117,12 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
+/**
+ * `GET /api/session/current`: the browser's probe, answered 200 either way (null when nobody is signed in), so a
+ * signed-out visitor's console stays clean. `GET /api/session` keeps answering 401 to a caller without a session.
+ */
+export const currentSessionSchema = z.object({ session: sessionSchema.nullable() });
+
 export const CSRF_HEADER = "x-csrf-token";
 export const SESSION_COOKIE = "patchbay_session";
 

@@ -5,6 +5,7 @@ import {
   apiTokenSchema,
   auditPageSchema,
   createdApiTokenSchema,
+  currentSessionSchema,
   SESSION_COOKIE,
   sessionSchema,
   userSchema,
@@ -45,7 +46,13 @@ describe("every API route is guarded", () => {
         .filter((r) => r.auth === "public")
         .map((r) => `${r.method} ${r.url}`)
         .sort(),
-    ).toEqual(["GET /api/health", "GET /api/setup", "POST /api/session", "POST /api/setup"]);
+    ).toEqual([
+      "GET /api/health",
+      "GET /api/session/current",
+      "GET /api/setup",
+      "POST /api/session",
+      "POST /api/setup",
+    ]);
   });
 
   it("answers 401 in the envelope to every non-public route without credentials", async () => {
@@ -125,6 +132,19 @@ describe("sessions", () => {
   it("says who is signed in", async () => {
     const response = await t.app.inject({ method: "GET", url: "/api/session", headers: viewer });
     expect(sessionSchema.parse(response.json()).user).toMatchObject({ email: VIEWER.email, role: "viewer" });
+  });
+
+  it("answers the browser's probe with 200 either way: the session, or null for a visitor (no 401 to log)", async () => {
+    const signedIn = await t.app.inject({ method: "GET", url: "/api/session/current", headers: viewer });
+    expect(signedIn.statusCode).toBe(200);
+    expect(currentSessionSchema.parse(signedIn.json()).session?.user.email).toBe(VIEWER.email);
+    for (const headers of [{}, { cookie: `${SESSION_COOKIE}=forged` }]) {
+      const visitor = await t.app.inject({ method: "GET", url: "/api/session/current", headers });
+      expect(visitor.statusCode).toBe(200);
+      expect(currentSessionSchema.parse(visitor.json())).toEqual({ session: null });
+    }
+    // The API itself still refuses a caller without a session.
+    expect((await t.app.inject({ method: "GET", url: "/api/session" })).statusCode).toBe(401);
   });
 
   it("rotates the session on sign-in: the cookie a browser had before stops working (no fixation)", async () => {

@@ -7,6 +7,7 @@ import {
   createApiTokenSchema,
   createdApiTokenSchema,
   createUserSchema,
+  currentSessionSchema,
   resetPasswordSchema,
   sessionSchema,
   setupSchema,
@@ -81,6 +82,15 @@ export function authRoutes(
       "/api/session",
       { config: { auth: "viewer" }, schema: { response: { 200: sessionSchema } } },
       async (request) => auth.describe(principalOf(request)),
+    );
+    app.get(
+      "/api/session/current",
+      { config: { auth: "public" }, schema: { response: { 200: currentSessionSchema } } },
+      async (request) => {
+        const cookie = request.cookies[sessionCookieName(request)];
+        const principal = cookie ? await auth.authenticateSession(cookie) : null;
+        return { session: principal === null ? null : await auth.describe(principal) };
+      },
     );
     app.delete("/api/session", { config: { auth: "viewer" } }, async (request, reply) => {
       await auth.signOut(principalOf(request), requestMeta(request));

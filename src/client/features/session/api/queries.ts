@@ -1,23 +1,23 @@
 import { queryOptions } from "@tanstack/react-query";
-import { type Session, sessionSchema, setupStatusSchema } from "../../../../shared/auth";
-import { ApiRequestError, apiRequest } from "../../../lib/api-client";
+import { currentSessionSchema, type Session, setupStatusSchema } from "../../../../shared/auth";
+import { apiRequest } from "../../../lib/api-client";
 import { sessionKeys } from "./query-keys";
 
 /**
- * `GET /api/session`: the signed-in user and the anti-CSRF token, or `null` when nobody is signed in. The token
- * lives only here, in memory; never in web storage.
+ * `GET /api/session/current`: the signed-in user and the anti-CSRF token, or `null` when nobody is signed in
+ * (a 200 either way, so a signed-out visitor's console shows no failed request). The token lives only here, in
+ * memory; never in web storage.
  */
 export const sessionQuery = () =>
   queryOptions({
     queryKey: sessionKeys.current,
-    queryFn: async ({ signal }): Promise<Session | null> => {
-      try {
-        return await apiRequest("/session", sessionSchema, { signal, redirectOnUnauthorized: false });
-      } catch (error) {
-        if (error instanceof ApiRequestError && error.status === 401) return null;
-        throw error;
-      }
-    },
+    queryFn: async ({ signal }): Promise<Session | null> =>
+      (
+        await apiRequest("/session/current", currentSessionSchema, {
+          signal,
+          redirectOnUnauthorized: false,
+        })
+      ).session,
     staleTime: 60_000,
   });
 
