@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
+import { sql } from "drizzle-orm";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { DestinationStream } from "pino";
@@ -25,6 +26,7 @@ import { createAuthService } from "./modules/auth/service";
 import { createIntegrationRepository } from "./modules/integrations/repository";
 import { integrationRoutes } from "./modules/integrations/routes";
 import { createIntegrationService } from "./modules/integrations/service";
+import { createMetrics } from "./modules/metrics/metrics";
 import { eraseSyncedData } from "./modules/synced/erase";
 import { dataRoutes } from "./modules/synced/routes";
 import { createPartnerRegistry } from "./partners/registry";
@@ -266,18 +268,27 @@ async function wire(
     ),
   );
   const extraHosts = env.PATCHBAY_EXTRA_DEFENDER_HOSTS;
-  const partners = createPartnerRegistry({
-    extraHosts,
-    entraAuthority: env.PATCHBAY_ENTRA_AUTHORITY,
-    graphOrigin: env.PATCHBAY_GRAPH_ORIGIN,
-    securityApiOrigin: env.PATCHBAY_SECURITY_API_ORIGIN,
-    callTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS,
-    deadlineMs: env.PATCHBAY_VERIFY_DEADLINE_MS,
-    pageSize: env.PATCHBAY_SYNC_PAGE_SIZE,
-    // A page of 10,000 alerts with their evidence is tens of MB: give it longer than a probe.
-    syncCallTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS * 6,
-    falconOrigins: env.PATCHBAY_FALCON_ORIGINS,
+  let queueDepth: (() => Promise<Array<{ queue: string; depth: number }>>) | undefined;
+  const metrics = createMetrics(app, {
+    db: database.db,
+    partners: () => partners,
+    queueDepth: () => queueDepth?.() ?? Promise.resolve([]),
+    token: env.PATCHBAY_METRICS_TOKEN,
   });
+  const partners = metrics.observe(
+    createPartnerRegistry({
+      extraHosts,
+      entraAuthority: env.PATCHBAY_ENTRA_AUTHORITY,
+      graphOrigin: env.PATCHBAY_GRAPH_ORIGIN,
+      securityApiOrigin: env.PATCHBAY_SECURITY_API_ORIGIN,
+      callTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS,
+      deadlineMs: env.PATCHBAY_VERIFY_DEADLINE_MS,
+      pageSize: env.PATCHBAY_SYNC_PAGE_SIZE,
+      // A page of 10,000 alerts with their evidence is tens of MB: give it longer than a probe.
+      syncCallTimeoutMs: env.PATCHBAY_HTTP_TIMEOUT_MS * 6,
+      falconOrigins: env.PATCHBAY_FALCON_ORIGINS,
+    }),
+  );
   const service = createIntegrationService({
     repo,
     vault,
@@ -301,7 +312,16 @@ async function wire(
 
   const runsJobs = env.PATCHBAY_RECHECK_MINUTES > 0 || env.PATCHBAY_SYNC === "on";
   const boss = runsJobs ? await startQueue(database.executeSql, app.log) : null;
-  if (boss) onJobsStarted({ stop: () => stopQueue(boss) });
+  if (boss) {
+    onJobsStarted({ stop: () => stopQueue(boss) });
+    queueDepth = async () =>
+      Promise.all(
+        (await boss.getQueues()).map(async (q) => ({
+          queue: q.name,
+          depth: await boss.getQueueSize(q.name),
+        })),
+      );
+  }
   const jobs =
     boss && env.PATCHBAY_RECHECK_MINUTES > 0
       ? await startRecheckJobs({
@@ -337,6 +357,22 @@ async function wire(
       database: database.kind,
     }),
   );
+  // Liveness: the process answers. Readiness: it can serve (its database answers) and is not shutting down, so a
+  // load balancer stops sending it requests while it drains.
+  let draining = false;
+  app.addHook("preClose", async () => {
+    draining = true;
+  });
+  app.get("/api/health/live", { config: { auth: "public" } }, async () => ({ status: "ok" }));
+  app.get("/api/health/ready", { config: { auth: "public" } }, async (_request, reply) => {
+    if (draining) return reply.status(503).send({ status: "draining" });
+    try {
+      await database.db.execute(sql`select 1`);
+      return { status: "ready" };
+    } catch {
+      return reply.status(503).send({ status: "database_unavailable" });
+    }
+  });
   const catalog = { partners: partnerCatalog({ extraHosts }) };
   typed.get(
     "/api/partners",

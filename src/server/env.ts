@@ -75,6 +75,8 @@ const envSchema = z.object({
       }
       return origins;
     }),
+  /** When set, `/metrics` answers only `Authorization: Bearer <this>` (a Prometheus scrape's bearer_token). */
+  PATCHBAY_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** A connection turns degraded this many days before its secret expires. */
   PATCHBAY_SECRET_WARN_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   PATCHBAY_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

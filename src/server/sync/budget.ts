@@ -59,6 +59,33 @@ const HOUR_SLOT_S = 360;
 const perSlot = (limit: number, periodS: number, slotS: number) =>
   Math.max(1, Math.floor((limit * slotS) / (periodS + slotS)));
 
+/**
+ * What is left of a key's budget now, from its stored row: the calls the sync may still make in the current slot
+ * of the minute and of the hour (the smaller counts), and the seconds a 429's Retry-After still blocks it.
+ */
+export function budgetLeft(
+  limits: ApiLimits,
+  row: {
+    minuteStart: Date;
+    minuteCount: number;
+    hourStart: Date;
+    hourCount: number;
+    blockedUntil: Date | null;
+  },
+  now = Date.now(),
+): { calls: number; blockedSeconds: number } {
+  const minuteSlot = Math.floor(now / 1000 / MINUTE_SLOT_S) * MINUTE_SLOT_S * 1000;
+  const hourSlot = Math.floor(now / 1000 / HOUR_SLOT_S) * HOUR_SLOT_S * 1000;
+  const usedMinute = row.minuteStart.getTime() < minuteSlot ? 0 : row.minuteCount;
+  const usedHour = row.hourStart.getTime() < hourSlot ? 0 : row.hourCount;
+  const calls = Math.min(
+    perSlot(limits.perMinute - limits.reservePerMinute, 60, MINUTE_SLOT_S) - usedMinute,
+    perSlot(limits.perHour, 3_600, HOUR_SLOT_S) - usedHour,
+  );
+  const blockedSeconds = row.blockedUntil ? Math.max(0, (row.blockedUntil.getTime() - now) / 1000) : 0;
+  return { calls: Math.max(0, calls), blockedSeconds };
+}
+
 /** Count one call if it fits; otherwise the milliseconds until it would. */
 async function tryTake(db: Database, key: string, minuteLimit: number, hourLimit: number): Promise<number> {
   const perMinute = perSlot(minuteLimit, 60, MINUTE_SLOT_S);

@@ -48,6 +48,8 @@ describe("every API route is guarded", () => {
         .sort(),
     ).toEqual([
       "GET /api/health",
+      "GET /api/health/live",
+      "GET /api/health/ready",
       "GET /api/session/current",
       "GET /api/setup",
       "POST /api/session",
