@@ -461,6 +461,22 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     expect(bad.stderr).toContain(
       "Check --severity: severity must be one of: informational, low, medium, high",
     );
+    const partnerPage = z.object({ items: z.array(z.object({ partner: z.string() })) });
+    const defenderAlerts = await cli(["alerts", "list", "--partner", "DEFENDER", "--json"]);
+    expect(defenderAlerts.code, defenderAlerts.stderr).toBe(0);
+    const ownAlerts = partnerPage.parse(JSON.parse(defenderAlerts.stdout)).items;
+    expect(ownAlerts.length).toBeGreaterThan(0);
+    expect(ownAlerts.every((a) => a.partner === "defender")).toBe(true);
+    const defenderDevices = await cli(["devices", "list", "--partner", "defender", "--json"]);
+    expect(defenderDevices.code, defenderDevices.stderr).toBe(0);
+    expect(
+      partnerPage.parse(JSON.parse(defenderDevices.stdout)).items.every((d) => d.partner === "defender"),
+    ).toBe(true);
+    for (const list of ["alerts", "devices"]) {
+      const unknownPartner = await cli([list, "list", "--partner", "acme"]);
+      expect(unknownPartner.code, list).toBe(2);
+      expect(unknownPartner.stderr, list).toContain("Check --partner: partner must be “defender”");
+    }
     const tooMany = await cli(["devices", "list", "--limit", "501", "--json"]);
     expect(tooMany.code).toBe(2);
     const envelope = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -13,6 +13,7 @@ import {
   syncStateSchema,
   vulnerabilitySchema,
 } from "../../../shared/data-contract";
+import { partnerIds } from "../../../shared/partners/ids";
 import { SIM_SEED } from "../../../simulator/seed";
 import {
   createTestApp,
@@ -146,6 +147,60 @@ describe("synced data", () => {
     expect(vulnerabilities.every((v) => /^CVE-\d{4}-\d+$/.test(v.externalId))).toBe(true);
     // CVSS has Critical, which alerts do not: it is kept, not folded into "unknown".
     expect(vulnerabilities.some((v) => v.severity === "critical")).toBe(true);
+  });
+
+  it("filters every list and both summaries by partner, and refuses a partner it does not know by name", async () => {
+    const lists = [
+      ["alerts", alertSchema],
+      ["incidents", incidentSchema],
+      ["devices", deviceSchema],
+      ["vulnerabilities", vulnerabilitySchema],
+      ["software", softwareSchema],
+    ] as const;
+    for (const [list, schema] of lists) {
+      const everyone = await walk(schema, `/api/${list}`, 100);
+      let counted = 0;
+      // Every partner's records are its own, and together they are every record (meaningful once there are two).
+      for (const partner of partnerIds) {
+        const own = await walk(schema, `/api/${list}?partner=${partner}`, 100);
+        expect(
+          own.every((r) => r.partner === partner),
+          `${list} of ${partner}`,
+        ).toBe(true);
+        counted += own.length;
+      }
+      expect(counted, list).toBe(everyone.length);
+      expect(everyone.length, list).toBeGreaterThan(0);
+
+      const bad = await t.app.inject({ method: "GET", url: `/api/${list}?partner=acme`, headers: viewer });
+      expect(bad.statusCode, list).toBe(400);
+      expect(bad.json().error).toMatchObject({ code: "validation_failed" });
+      expect(bad.json().error.fields.partner, list).toContain("partner must be");
+    }
+
+    const alertTotal = (summary: z.infer<typeof alertSummarySchema>) =>
+      summary.days.reduce((n, d) => n + d.informational + d.low + d.medium + d.high + d.unknown, 0);
+    const alertSummaryOf = async (query: string) =>
+      alertSummarySchema.parse(
+        (await t.inject({ method: "GET", url: `/api/alerts/summary${query}` })).json(),
+      );
+    const deviceSummaryOf = async (query: string) =>
+      deviceSummarySchema.parse(
+        (await t.inject({ method: "GET", url: `/api/devices/summary${query}` })).json(),
+      );
+    let alertsCharted = 0;
+    let devicesCounted = 0;
+    for (const partner of partnerIds) {
+      alertsCharted += alertTotal(await alertSummaryOf(`?partner=${partner}`));
+      devicesCounted += (await deviceSummaryOf(`?partner=${partner}`)).total;
+    }
+    expect(alertsCharted).toBe(alertTotal(await alertSummaryOf("")));
+    expect(devicesCounted).toBe((await deviceSummaryOf("")).total);
+    for (const summary of ["alerts", "devices"]) {
+      const bad = await t.inject({ method: "GET", url: `/api/${summary}/summary?partner=DEFENDER%20` });
+      expect(bad.statusCode, summary).toBe(400);
+      expect(bad.json().error.fields.partner, summary).toContain("partner must be");
+    }
   });
 
   it("shows an alert's evidence and its link into the Microsoft Defender portal", async () => {
