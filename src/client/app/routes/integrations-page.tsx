@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import type { Integration } from "../../../shared/contract";
 import { buttonClass } from "../../components/button";
@@ -19,21 +19,28 @@ import { useCapabilities } from "../../features/session/session";
 import { useSettled } from "../../lib/use-settled";
 import styles from "./page.module.css";
 
-/** The search box's text, kept in the URL (`?q=`), replacing the entry as one types so Back leaves the page. */
+/**
+ * The search box's text, kept in the URL (`?q=`), replacing the entry as one types so Back leaves the page. The
+ * input owns the text while typing: the URL follows it a moment later, so a URL change this page wrote is not read
+ * back (fast typing would lose letters); any other change (Back, a link) replaces the text.
+ */
 function useSearchText() {
   const [searchParams, setSearchParams] = useSearchParams();
   const inUrl = searchParams.get("q") ?? "";
   const [text, setText] = useState(inUrl);
-  // The URL changed without typing (Back, a link): show what it says. Adjusted while rendering, not by remounting
-  // the input, so it keeps focus and caret.
-  const [seen, setSeen] = useState(inUrl);
-  if (seen !== inUrl) {
-    setSeen(inUrl);
+  const written = useRef<string[]>([]);
+  useEffect(() => {
+    const at = written.current.indexOf(inUrl);
+    if (at !== -1) {
+      written.current.splice(0, at + 1);
+      return;
+    }
+    written.current = [];
     setText(inUrl);
-  }
+  }, [inUrl]);
   function change(next: string) {
     setText(next);
-    setSeen(next);
+    written.current.push(next);
     setSearchParams(
       (current) => {
         const params = new URLSearchParams(current);
