@@ -7,6 +7,7 @@ import { TextField } from "../../components/form-field";
 import { Loading } from "../../components/loading";
 import { QueryError } from "../../components/query-error";
 import { useToast } from "../../components/toaster";
+import hiddenStyles from "../../components/visually-hidden.module.css";
 import { useDisconnectIntegration } from "../../features/integrations/api/mutations";
 import {
   integrationListQuery,
@@ -152,7 +153,8 @@ export function IntegrationsPage() {
           value={query}
           onChange={(event) => setQuery(event.currentTarget.value)}
         />
-        <p role="status" className={styles.muted}>
+        {/* With no match the page says so below, in the same words: then this is for screen readers only. */}
+        <p role="status" className={search?.count === 0 ? hiddenStyles.hidden : styles.muted}>
           {announced}
         </p>
       </search>
