@@ -1,4 +1,4 @@
-import { render, screen, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { describe, expect, it } from "vitest";
@@ -151,11 +151,13 @@ describe("DevicesPage", () => {
     expect(router.state.location.search).toBe("?health=Active&partner=defender");
     expect(names()).toEqual([workstation.name]);
 
-    router.navigate("/devices");
-    await screen.findByRole("row", { name: /fin-srv-02/ });
-    expect(within(form()).getByRole("combobox", { name: "Partner" })).toHaveValue("");
-    router.navigate(-1);
-    expect(await within(form()).findByRole("combobox", { name: "Partner" })).toHaveValue("defender");
+    await act(() => router.navigate("/devices"));
+    expect(await screen.findByRole("row", { name: /fin-srv-02/ })).toBeInTheDocument();
+    await waitFor(() => expect(within(form()).getByRole("combobox", { name: "Partner" })).toHaveValue(""));
+    await act(() => router.navigate(-1));
+    await waitFor(() =>
+      expect(within(form()).getByRole("combobox", { name: "Partner" })).toHaveValue("defender"),
+    );
   });
 
   it("offers every health state Defender reports", () => {
