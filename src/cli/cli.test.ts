@@ -362,6 +362,11 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     expect(blocked.code).toBe(3);
     expect(blocked.stderr).toContain("IP allowlist");
     expect(blocked.stdout + blocked.stderr).not.toContain(FALCON_SEED.ipBlocked.clientSecret);
+
+    // Leave the tests after this one the connections they expect.
+    const id = /ID: ([0-9a-f-]{36})/.exec(run.stdout)?.[1] ?? "";
+    const detached = await cli(["partner", "detach", "--instance", id, "--yes", "CROWDSTRIKE"]);
+    expect(detached.code, detached.stderr).toBe(0);
   });
 
   it("reads APP_ID/APP_SECRET from stdin with --secret -, and exits 3 with the checklist when verification fails", async () => {
@@ -417,8 +422,9 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     ]);
     expect(list.code).toBe(0);
     const { integrations } = integrationListSchema.parse(JSON.parse(list.stdout));
-    // Only the healthy connection: neither the failed attach nor the dry runs stored anything.
-    expect(integrations.map((i) => i.id)).toEqual([healthyId]);
+    // Only the healthy Defender connection: neither the failed attach nor the dry runs stored anything (the Falcon
+    // test above attached and detached its own).
+    expect(integrations.filter((i) => i.partner === "defender").map((i) => i.id)).toEqual([healthyId]);
 
     expect(table.stdout).toMatch(/^ID +PARTNER +NAME +STATUS +IDENTITY +LAST CHECKED/);
     expect(table.stdout).toContain(healthyId);
@@ -497,6 +503,22 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
     expect(bad.stderr).toContain(
       "Check --severity: severity must be one of: informational, low, medium, high",
     );
+    const partnerPage = z.object({ items: z.array(z.object({ partner: z.string() })) });
+    const defenderAlerts = await cli(["alerts", "list", "--partner", "DEFENDER", "--json"]);
+    expect(defenderAlerts.code, defenderAlerts.stderr).toBe(0);
+    const ownAlerts = partnerPage.parse(JSON.parse(defenderAlerts.stdout)).items;
+    expect(ownAlerts.length).toBeGreaterThan(0);
+    expect(ownAlerts.every((a) => a.partner === "defender")).toBe(true);
+    const defenderDevices = await cli(["devices", "list", "--partner", "defender", "--json"]);
+    expect(defenderDevices.code, defenderDevices.stderr).toBe(0);
+    expect(
+      partnerPage.parse(JSON.parse(defenderDevices.stdout)).items.every((d) => d.partner === "defender"),
+    ).toBe(true);
+    for (const list of ["alerts", "devices"]) {
+      const unknownPartner = await cli([list, "list", "--partner", "acme"]);
+      expect(unknownPartner.code, list).toBe(2);
+      expect(unknownPartner.stderr, list).toContain("Check --partner: partner must be “defender”");
+    }
     const tooMany = await cli(["devices", "list", "--limit", "501", "--json"]);
     expect(tooMany.code).toBe(2);
     const envelope = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

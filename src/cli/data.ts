@@ -32,6 +32,7 @@ const flagOf: Record<string, string> = {
   q: "--search",
   from: "--since",
   integrationId: "--instance",
+  partner: "--partner",
   health: "--health",
   os: "--os",
   severity: "--severity",
@@ -65,11 +66,15 @@ function queryString(query: Record<string, string | undefined>): string {
   return text ? `?${text}` : "";
 }
 
+/** Partner ids are lower case; the CLI takes them in any case, as `patchbay partner` does. */
+const partnerOf = (value: string | undefined) => value?.trim().toLowerCase();
+
 export interface AlertFlags {
   severity?: string | undefined;
   status?: string | undefined;
   since?: string | undefined;
   search?: string | undefined;
+  partner?: string | undefined;
   instance?: string | undefined;
   limit?: string | undefined;
   cursor?: string | undefined;
@@ -81,6 +86,7 @@ export async function listAlerts(ctx: Context, flags: AlertFlags): Promise<ExitC
     status: flags.status,
     from: flags.since === undefined ? undefined : sinceToIso(flags.since),
     q: flags.search,
+    partner: partnerOf(flags.partner),
     integrationId: flags.instance,
     limit: flags.limit,
     cursor: flags.cursor,
@@ -117,6 +123,7 @@ export interface DeviceFlags {
   health?: string | undefined;
   os?: string | undefined;
   search?: string | undefined;
+  partner?: string | undefined;
   instance?: string | undefined;
   removed?: boolean;
   limit?: string | undefined;
@@ -128,6 +135,7 @@ export async function listDevices(ctx: Context, flags: DeviceFlags): Promise<Exi
     health: flags.health,
     os: flags.os,
     q: flags.search,
+    partner: partnerOf(flags.partner),
     integrationId: flags.instance,
     removed: flags.removed ? "true" : undefined,
     limit: flags.limit,

@@ -21,8 +21,8 @@ Usage:
   patchbay partner status [PARTNER] [--instance ID]
   patchbay partner check  [PARTNER] [--instance ID]
   patchbay partner sync   [PARTNER] [--instance ID]
-  patchbay alerts list    [--severity LEVEL] [--status STATUS] [--since 24h|7d|DATE] [--search TEXT] [--limit N]
-  patchbay devices list   [--health STATUS] [--os PLATFORM] [--search TEXT] [--removed] [--limit N]
+  patchbay alerts list    [--severity LEVEL] [--status STATUS] [--since 24h|7d|DATE] [--search TEXT] [--partner ID] [--limit N]
+  patchbay devices list   [--health STATUS] [--os PLATFORM] [--search TEXT] [--partner ID] [--removed] [--limit N]
   patchbay login --url URL [--token-stdin]
   patchbay logout
   patchbay --version
@@ -235,13 +235,15 @@ ${selectOptionsHelp}`,
   },
 };
 
-const pagingHelp = `  --instance ID      one connection's records only (see \`patchbay partner list\`)
+const pagingHelp = `  --partner ID       one partner's records only (${knownPartners()}, any case)
+  --instance ID      one connection's records only (see \`patchbay partner list\`)
   --limit N          records per page, 1 to 500 (default 50)
   --cursor CURSOR    the next page: the value printed after "More:"
   --json             print {"items": […], "nextCursor": …} on stdout
   -h, --help`;
 const pagingOptions = {
   ...common,
+  partner: { type: "string" },
   instance: { type: "string" },
   limit: { type: "string" },
   cursor: { type: "string" },
@@ -251,7 +253,7 @@ const pagingOptions = {
 /** `patchbay alerts list`, `patchbay devices list`. */
 const dataCommands: Record<"alerts" | "devices", CommandSpec> = {
   alerts: {
-    help: `Usage: patchbay alerts list [--severity LEVEL] [--status STATUS] [--since 24h|7d|DATE] [--search TEXT]
+    help: `Usage: patchbay alerts list [--severity LEVEL] [--status STATUS] [--since 24h|7d|DATE] [--search TEXT] [--partner ID]
 
 Synced alerts of every connection, newest first.
 
@@ -274,13 +276,14 @@ ${pagingHelp}`,
         status: str(v, "status"),
         since: str(v, "since"),
         search: str(v, "search"),
+        partner: str(v, "partner"),
         instance: str(v, "instance"),
         limit: str(v, "limit"),
         cursor: str(v, "cursor"),
       }),
   },
   devices: {
-    help: `Usage: patchbay devices list [--health STATUS] [--os PLATFORM] [--search TEXT] [--removed]
+    help: `Usage: patchbay devices list [--health STATUS] [--os PLATFORM] [--search TEXT] [--partner ID] [--removed]
 
 Synced devices of every connection, A to Z.
 
@@ -303,6 +306,7 @@ ${pagingHelp}`,
         os: str(v, "os"),
         search: str(v, "search"),
         removed: bool(v, "removed"),
+        partner: str(v, "partner"),
         instance: str(v, "instance"),
         limit: str(v, "limit"),
         cursor: str(v, "cursor"),

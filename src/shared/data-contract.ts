@@ -55,6 +55,28 @@ export const syncStateSchema = z.object({
 export type SyncState = z.infer<typeof syncStateSchema>;
 
 /**
+ * `GET /api/sync/freshness`: every connection that is not disconnected, with where its data stands in brief, for
+ * the Integrations page's cards (one request for all of them; `GET /api/integrations/:id/sync` has the detail).
+ */
+export const connectionFreshnessSchema = z.object({
+  integrationId: z.uuid(),
+  /** How many sources sync for it: 0 when none of its enabled features brings data in (its sync is off). */
+  sources: z.number().int().nonnegative(),
+  /** The newest of its sources' lastDataAt: when data last arrived from any of them. */
+  lastDataAt: z.iso.datetime().nullable(),
+  /** Every source has completed its first pass. */
+  firstSyncDone: z.boolean(),
+  /** A source is syncing now. */
+  running: z.boolean(),
+  /** Sources whose latest run failed (the connection's page says why). */
+  failing: z.number().int().nonnegative(),
+});
+export type ConnectionFreshness = z.infer<typeof connectionFreshnessSchema>;
+
+export const syncFreshnessSchema = z.object({ integrations: z.array(connectionFreshnessSchema) });
+export type SyncFreshness = z.infer<typeof syncFreshnessSchema>;
+
+/**
  * Alert and incident severities across partners: Defender rates up to High; CrowdStrike Falcon and SentinelOne also
  * rate Critical, which must not fold into High for a reader who sorts by it.
  */

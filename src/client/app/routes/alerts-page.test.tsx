@@ -3,7 +3,8 @@ import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { describe, expect, it } from "vitest";
 import type { Alert, AlertDetail } from "../../../shared/data-contract";
-import { integrationKeys } from "../../features/integrations/api/query-keys";
+import { partnerCatalog } from "../../../shared/partners/registry";
+import { integrationKeys, partnerKeys } from "../../features/integrations/api/query-keys";
 import { makeIntegration } from "../../features/integrations/integration-fixtures";
 import { createQueryClient } from "../../lib/query-client";
 import { syncedKeys } from "../../lib/synced-data-keys";
@@ -59,6 +60,7 @@ interface Setup {
 function renderAlertsPage(path: string, setup: Setup = {}) {
   const queryClient = createQueryClient();
   queryClient.setQueryData(integrationKeys.list(), { integrations: setup.integrations ?? [integration] });
+  queryClient.setQueryData(partnerKeys.all, { partners: partnerCatalog() });
   for (const { search, cursor, page } of setup.pages ?? []) {
     queryClient.setQueryData(syncedKeys.alertPage(search, cursor), page);
   }
@@ -154,16 +156,50 @@ describe("AlertsPage", () => {
     expect(titles()).toEqual([ransomware.title, powershell.title]);
   });
 
+  it("filters by partner, offering the catalog's partners, and keeps it in the URL and the request", async () => {
+    const { user, router } = renderAlertsPage("/alerts", {
+      pages: [
+        { search: "", page: { items: [ransomware, powershell], nextCursor: null } },
+        { search: "partner=defender", page: { items: [ransomware], nextCursor: null } },
+      ],
+    });
+    const form = () => screen.getByRole("form", { name: "Filter alerts" });
+    const partner = within(form()).getByRole("combobox", { name: "Partner" });
+    expect(
+      within(partner)
+        .getAllByRole("option")
+        .map((o) => o.textContent),
+    ).toEqual(["Any partner", ...partnerCatalog().map((p) => p.name)]);
+    await user.selectOptions(partner, "Microsoft Defender for Endpoint");
+    await user.click(within(form()).getByRole("button", { name: "Apply filters" }));
+    expect(router.state.location.search).toBe("?partner=defender");
+    expect(titles()).toEqual([ransomware.title]);
+    expect(within(form()).getByRole("combobox", { name: "Partner" })).toHaveValue("defender");
+
+    await user.click(within(form()).getByRole("button", { name: "Clear filters" }));
+    expect(router.state.location.search).toBe("");
+    expect(within(form()).getByRole("combobox", { name: "Partner" })).toHaveValue("");
+  });
+
+  it("ignores a partner in a link that no partner has", () => {
+    renderAlertsPage("/alerts?partner=acme", {
+      pages: [{ search: "", page: { items: [powershell], nextCursor: null } }],
+    });
+    expect(screen.getByRole("combobox", { name: "Partner" })).toHaveValue("");
+    expect(titles()).toEqual([powershell.title]);
+  });
+
   it("reads the filters from a shared link", () => {
-    renderAlertsPage(`/alerts?severity=high&integrationId=${integration.id}`, {
+    renderAlertsPage(`/alerts?severity=high&partner=defender&integrationId=${integration.id}`, {
       pages: [
         {
-          search: `severity=high&integrationId=${integration.id}`,
+          search: `severity=high&partner=defender&integrationId=${integration.id}`,
           page: { items: [ransomware], nextCursor: null },
         },
       ],
     });
     expect(screen.getByLabelText("Severity")).toHaveValue("high");
+    expect(screen.getByLabelText("Partner")).toHaveValue("defender");
     expect(screen.getByLabelText("Connection")).toHaveValue(integration.id);
     expect(titles()).toEqual([ransomware.title]);
   });

@@ -11,13 +11,14 @@ import {
 } from "../../features/alerts/alert-view";
 import { AlertFiltersForm } from "../../features/alerts/components/alert-filters-form";
 import { AlertList } from "../../features/alerts/components/alert-list";
-import { NoConnectionYet, useConnections } from "./connections";
+import { NoConnectionYet, useConnections, usePartnerOptions } from "./connections";
 import styles from "./page.module.css";
 
 export function AlertsPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const view = useMemo(() => alertViewFromSearchParams(searchParams), [searchParams]);
   const connections = useConnections();
+  const partners = usePartnerOptions();
 
   function show(next: AlertView) {
     setSearchParams(alertViewToSearchParams(next));
@@ -27,6 +28,7 @@ export function AlertsPage() {
     severity: view.severity,
     status: view.status,
     range: view.range,
+    partner: view.partner,
     integrationId: view.integrationId,
     q: view.q,
   };
@@ -45,6 +47,7 @@ export function AlertsPage() {
         <h2 id="alerts-filters-heading">Filters</h2>
         <AlertFiltersForm
           filters={filters}
+          partners={partners}
           connections={connections.options}
           onApply={(next) => show({ ...next, sort: view.sort })}
         />

@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { Link } from "react-router";
-import { integrationListQuery } from "../../features/integrations/api/queries";
+import type { ConnectionOption, PartnerOption } from "../../components/source-filter";
+import { integrationListQuery, partnersQuery } from "../../features/integrations/api/queries";
 import styles from "./page.module.css";
 
 /** No connection yet: nothing can have synced, and the way forward is Integrations. */
@@ -19,8 +20,9 @@ export function useConnections() {
   const integrations = useQuery(integrationListQuery());
   return useMemo(() => {
     const list = integrations.data ?? [];
-    const options: { id: string; name: string }[] = list.map((integration) => ({
+    const options: ConnectionOption[] = list.map((integration) => ({
       id: integration.id,
+      partner: integration.partner,
       name: integration.status === "disconnected" ? `${integration.name} (disconnected)` : integration.name,
     }));
     return {
@@ -30,4 +32,13 @@ export function useConnections() {
       names: new Map(list.map((integration) => [integration.id, integration.name])),
     };
   }, [integrations.data]);
+}
+
+/** The partner catalog's entries for a Partner filter (empty while the catalog loads). */
+export function usePartnerOptions(): readonly PartnerOption[] {
+  const partners = useQuery(partnersQuery());
+  return useMemo(
+    () => (partners.data ?? []).map((partner) => ({ id: partner.id, name: partner.name })),
+    [partners.data],
+  );
 }

@@ -1,9 +1,10 @@
-import { render, screen, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { describe, expect, it } from "vitest";
 import type { Device, DeviceDetail } from "../../../shared/data-contract";
-import { integrationKeys } from "../../features/integrations/api/query-keys";
+import { partnerCatalog } from "../../../shared/partners/registry";
+import { integrationKeys, partnerKeys } from "../../features/integrations/api/query-keys";
 import { makeIntegration } from "../../features/integrations/integration-fixtures";
 import { createQueryClient } from "../../lib/query-client";
 import { syncedKeys } from "../../lib/synced-data-keys";
@@ -55,6 +56,7 @@ function renderDevicesPage(
 ) {
   const queryClient = createQueryClient();
   queryClient.setQueryData(integrationKeys.list(), { integrations: [integration] });
+  queryClient.setQueryData(partnerKeys.all, { partners: partnerCatalog() });
   for (const { search, cursor, page } of setup.pages ?? []) {
     queryClient.setQueryData(syncedKeys.devicePage(search, cursor), page);
   }
@@ -127,6 +129,35 @@ describe("DevicesPage", () => {
     expect(names()).toEqual([retired.name]);
     expect(screen.getByRole("row", { name: /old-kiosk/ })).toHaveTextContent("Removed");
     expect(screen.getByLabelText("Include removed devices")).toBeChecked();
+  });
+
+  it("filters by partner, offering the catalog's partners, and reads it back from a shared link", async () => {
+    const { user, router } = renderDevicesPage("/devices", {
+      pages: [
+        { search: "", page: { items: [server, workstation], nextCursor: null } },
+        { search: "health=Active&partner=defender", page: { items: [workstation], nextCursor: null } },
+      ],
+    });
+    const form = () => screen.getByRole("form", { name: "Filter devices" });
+    const partner = within(form()).getByRole("combobox", { name: "Partner" });
+    expect(
+      within(partner)
+        .getAllByRole("option")
+        .map((o) => o.textContent),
+    ).toEqual(["Any partner", ...partnerCatalog().map((p) => p.name)]);
+    await user.selectOptions(within(form()).getByLabelText("Health"), "Active");
+    await user.selectOptions(partner, "Microsoft Defender for Endpoint");
+    await user.click(within(form()).getByRole("button", { name: "Apply filters" }));
+    expect(router.state.location.search).toBe("?health=Active&partner=defender");
+    expect(names()).toEqual([workstation.name]);
+
+    await act(() => router.navigate("/devices"));
+    expect(await screen.findByRole("row", { name: /fin-srv-02/ })).toBeInTheDocument();
+    await waitFor(() => expect(within(form()).getByRole("combobox", { name: "Partner" })).toHaveValue(""));
+    await act(() => router.navigate(-1));
+    await waitFor(() =>
+      expect(within(form()).getByRole("combobox", { name: "Partner" })).toHaveValue("defender"),
+    );
   });
 
   it("offers every health state Defender reports", () => {

@@ -11,13 +11,14 @@ import {
   deviceViewToSearchParams,
   firstDeviceOrder,
 } from "../../features/devices/device-view";
-import { NoConnectionYet, useConnections } from "./connections";
+import { NoConnectionYet, useConnections, usePartnerOptions } from "./connections";
 import styles from "./page.module.css";
 
 export function DevicesPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const view = useMemo(() => deviceViewFromSearchParams(searchParams), [searchParams]);
   const connections = useConnections();
+  const partners = usePartnerOptions();
 
   function show(next: DeviceView) {
     setSearchParams(deviceViewToSearchParams(next));
@@ -26,6 +27,7 @@ export function DevicesPage() {
   const filters: DeviceFilters = {
     health: view.health,
     os: view.os,
+    partner: view.partner,
     integrationId: view.integrationId,
     q: view.q,
     removed: view.removed,
@@ -45,6 +47,7 @@ export function DevicesPage() {
         <h2 id="devices-filters-heading">Filters</h2>
         <DeviceFiltersForm
           filters={filters}
+          partners={partners}
           connections={connections.options}
           onApply={(next) => show({ ...next, sort: view.sort })}
         />

@@ -1,4 +1,5 @@
 import { alertQuerySchema, alertSorts } from "../../../shared/data-contract";
+import { type PartnerId, partnerIdSchema } from "../../../shared/partners/ids";
 import { type AlertSeverity, isSeverity } from "../../components/severity";
 import type { SortOrder, SortState } from "../../components/sortable-table";
 
@@ -28,6 +29,7 @@ export interface AlertFilters {
   severity?: AlertSeverity | undefined;
   status?: string | undefined;
   range?: AlertRange | undefined;
+  partner?: PartnerId | undefined;
   integrationId?: string | undefined;
   q?: string | undefined;
 }
@@ -86,6 +88,7 @@ export function alertViewFromSearchParams(params: URLSearchParams): AlertView {
     severity: isSeverity(severity) ? severity : undefined,
     status: text("status"),
     range: isRange(range) ? range : undefined,
+    partner: partnerIdSchema.safeParse(params.get("partner")).data,
     integrationId: text("integrationId"),
     q: text("q"),
     sort: {
@@ -107,6 +110,7 @@ export function alertViewToSearchParams(view: AlertView): URLSearchParams {
     ["severity", view.severity],
     ["status", view.status?.trim()],
     ["range", view.range],
+    ["partner", view.partner],
     ["integrationId", view.integrationId],
     ["q", view.q?.trim()],
   ];
@@ -119,7 +123,7 @@ export function alertViewToSearchParams(view: AlertView): URLSearchParams {
 }
 
 export function hasAlertFilters(view: AlertView): boolean {
-  return Boolean(view.severity || view.status || view.range || view.integrationId || view.q);
+  return Boolean(view.severity || view.status || view.range || view.partner || view.integrationId || view.q);
 }
 
 interface PageRequest {
@@ -135,6 +139,7 @@ export function alertsApiPath(view: AlertView, { cursor, limit, now }: PageReque
   if (view.severity) params.set("severity", view.severity);
   if (view.status?.trim()) params.set("status", view.status.trim());
   if (view.range) params.set("from", new Date(now - rangeMs[view.range]).toISOString());
+  if (view.partner) params.set("partner", view.partner);
   if (view.integrationId) params.set("integrationId", view.integrationId);
   if (view.q?.trim()) params.set("q", view.q.trim());
   params.set("sort", view.sort.key);

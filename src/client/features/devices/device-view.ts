@@ -1,4 +1,5 @@
 import { deviceQuerySchema, deviceSorts } from "../../../shared/data-contract";
+import { type PartnerId, partnerIdSchema } from "../../../shared/partners/ids";
 import type { SortOrder, SortState } from "../../components/sortable-table";
 
 export type DeviceSort = (typeof deviceSorts)[number];
@@ -16,6 +17,7 @@ export const deviceHealthStates = [
 export interface DeviceFilters {
   health?: string | undefined;
   os?: string | undefined;
+  partner?: PartnerId | undefined;
   integrationId?: string | undefined;
   q?: string | undefined;
   /** Include devices the partner no longer lists. */
@@ -67,6 +69,7 @@ export function deviceViewFromSearchParams(params: URLSearchParams): DeviceView 
   return {
     health: text("health"),
     os: text("os"),
+    partner: partnerIdSchema.safeParse(params.get("partner")).data,
     integrationId: text("integrationId"),
     q: text("q"),
     removed: params.get("removed") === "true" ? true : undefined,
@@ -88,6 +91,7 @@ export function deviceViewToSearchParams(view: DeviceView): URLSearchParams {
   const filters: [string, string | undefined][] = [
     ["health", view.health?.trim()],
     ["os", view.os?.trim()],
+    ["partner", view.partner],
     ["integrationId", view.integrationId],
     ["q", view.q?.trim()],
     ["removed", view.removed ? "true" : undefined],
@@ -102,7 +106,7 @@ export function deviceViewToSearchParams(view: DeviceView): URLSearchParams {
 
 /** Filters that narrow the list (including removed devices widens it, so it does not count). */
 export function hasDeviceFilters(view: DeviceView): boolean {
-  return Boolean(view.health || view.os || view.integrationId || view.q);
+  return Boolean(view.health || view.os || view.partner || view.integrationId || view.q);
 }
 
 /** `GET /api/devices` for one page: the filters, the sort, the cursor and the page size. */

@@ -19,6 +19,17 @@ export const erasedSecret: Integration["secret"] = {
   expirySource: null,
 };
 
+/** A Defender connection's config for component tests (the config type is every partner's union). */
+export function defenderConfig(overrides: { tenantId?: string; features?: string[] } = {}) {
+  return {
+    baseUrl: "https://api.security.microsoft.com",
+    tenantId: overrides.tenantId ?? "11111111-2222-3333-4444-555555555555",
+    appId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+    cloud: "commercial" as const,
+    features: overrides.features ?? ["alerts", "devices"],
+  };
+}
+
 /** A connected Defender integration for component tests; override what a test is about. */
 export function makeIntegration(overrides: Partial<Integration> = {}): Integration {
   return {
@@ -26,13 +37,7 @@ export function makeIntegration(overrides: Partial<Integration> = {}): Integrati
     partner: "defender",
     name: "Contoso production",
     status: "connected",
-    config: {
-      baseUrl: "https://api.security.microsoft.com",
-      tenantId: "11111111-2222-3333-4444-555555555555",
-      appId: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-      cloud: "commercial",
-      features: ["alerts", "devices"],
-    },
+    config: defenderConfig(),
     secret: {
       configured: true,
       fingerprint: "3f9a0c1d2e4b",

@@ -10,9 +10,11 @@ import {
   incidentSchema,
   pageSchema,
   softwareSchema,
+  syncFreshnessSchema,
   syncStateSchema,
   vulnerabilitySchema,
 } from "../../../shared/data-contract";
+import { partnerIds } from "../../../shared/partners/ids";
 import { SIM_SEED } from "../../../simulator/seed";
 import {
   createTestApp,
@@ -59,6 +61,13 @@ async function syncState(id: string) {
   const response = await t.inject({ method: "GET", url: `/api/integrations/${id}/sync` });
   expect(response.statusCode).toBe(200);
   return syncStateSchema.parse(response.json());
+}
+
+/** Every live connection's freshness, as a viewer reads it (the Integrations page's one request). */
+async function freshness() {
+  const response = await t.app.inject({ method: "GET", url: "/api/sync/freshness", headers: viewer });
+  expect(response.statusCode, response.body).toBe(200);
+  return syncFreshnessSchema.parse(response.json()).integrations;
 }
 
 /** Run every source of a connection until its pass completes. */
@@ -115,6 +124,14 @@ describe("synced data", () => {
     );
     expect(state.notices.map((n) => n.code)).toEqual(Array(5).fill("first_sync_running"));
     expect(state.notices[0]?.remediation).toContain("15 minutes");
+    expect((await freshness()).find((f) => f.integrationId === allId)).toEqual({
+      integrationId: allId,
+      sources: 5,
+      lastDataAt: null,
+      firstSyncDone: false,
+      running: false,
+      failing: 0,
+    });
   });
 
   it("syncs every source and serves each list to a viewer, with nothing left to explain", async () => {
@@ -123,6 +140,21 @@ describe("synced data", () => {
     expect(state.notices).toEqual([]);
     for (const source of state.sources)
       expect(source).toMatchObject({ firstSyncDone: true, lastError: null });
+    // The cards' freshness: the newest data any source brought, in one request for every connection.
+    const newest = state.sources
+      .map((source) => source.lastDataAt)
+      .filter((at) => at !== null)
+      .sort()
+      .at(-1);
+    expect(newest).toBeDefined();
+    expect((await freshness()).find((f) => f.integrationId === allId)).toEqual({
+      integrationId: allId,
+      sources: 5,
+      lastDataAt: newest,
+      firstSyncDone: true,
+      running: false,
+      failing: 0,
+    });
 
     const q = `?integrationId=${allId}`;
     const [alerts, incidents, devices, vulnerabilities, software] = await Promise.all([
@@ -146,6 +178,60 @@ describe("synced data", () => {
     expect(vulnerabilities.every((v) => /^CVE-\d{4}-\d+$/.test(v.externalId))).toBe(true);
     // CVSS has Critical, which alerts do not: it is kept, not folded into "unknown".
     expect(vulnerabilities.some((v) => v.severity === "critical")).toBe(true);
+  });
+
+  it("filters every list and both summaries by partner, and refuses a partner it does not know by name", async () => {
+    const lists = [
+      ["alerts", alertSchema],
+      ["incidents", incidentSchema],
+      ["devices", deviceSchema],
+      ["vulnerabilities", vulnerabilitySchema],
+      ["software", softwareSchema],
+    ] as const;
+    for (const [list, schema] of lists) {
+      const everyone = await walk(schema, `/api/${list}`, 100);
+      let counted = 0;
+      // Every partner's records are its own, and together they are every record (meaningful once there are two).
+      for (const partner of partnerIds) {
+        const own = await walk(schema, `/api/${list}?partner=${partner}`, 100);
+        expect(
+          own.every((r) => r.partner === partner),
+          `${list} of ${partner}`,
+        ).toBe(true);
+        counted += own.length;
+      }
+      expect(counted, list).toBe(everyone.length);
+      expect(everyone.length, list).toBeGreaterThan(0);
+
+      const bad = await t.app.inject({ method: "GET", url: `/api/${list}?partner=acme`, headers: viewer });
+      expect(bad.statusCode, list).toBe(400);
+      expect(bad.json().error).toMatchObject({ code: "validation_failed" });
+      expect(bad.json().error.fields.partner, list).toContain("partner must be");
+    }
+
+    const alertTotal = (summary: z.infer<typeof alertSummarySchema>) =>
+      summary.days.reduce((n, d) => n + d.informational + d.low + d.medium + d.high + d.unknown, 0);
+    const alertSummaryOf = async (query: string) =>
+      alertSummarySchema.parse(
+        (await t.inject({ method: "GET", url: `/api/alerts/summary${query}` })).json(),
+      );
+    const deviceSummaryOf = async (query: string) =>
+      deviceSummarySchema.parse(
+        (await t.inject({ method: "GET", url: `/api/devices/summary${query}` })).json(),
+      );
+    let alertsCharted = 0;
+    let devicesCounted = 0;
+    for (const partner of partnerIds) {
+      alertsCharted += alertTotal(await alertSummaryOf(`?partner=${partner}`));
+      devicesCounted += (await deviceSummaryOf(`?partner=${partner}`)).total;
+    }
+    expect(alertsCharted).toBe(alertTotal(await alertSummaryOf("")));
+    expect(devicesCounted).toBe((await deviceSummaryOf("")).total);
+    for (const summary of ["alerts", "devices"]) {
+      const bad = await t.inject({ method: "GET", url: `/api/${summary}/summary?partner=DEFENDER%20` });
+      expect(bad.statusCode, summary).toBe(400);
+      expect(bad.json().error.fields.partner, summary).toContain("partner must be");
+    }
   });
 
   it("shows an alert's evidence and its link into the Microsoft Defender portal", async () => {
@@ -262,6 +348,7 @@ describe("synced data", () => {
       expect(degraded.error).toMatchObject({ code: "sync_stalled" });
       expect(degraded.error?.message).toContain("Alerts has not synced since");
       expect((await syncState(id)).notices.map((n) => n.code)).toContain("failing");
+      expect((await freshness()).find((f) => f.integrationId === id)).toMatchObject({ failing: 1 });
     } finally {
       await setSimulatorFault(SIM_SEED.faults.tenantId, null);
     }
@@ -301,6 +388,7 @@ describe("synced data", () => {
     const erased = await t.inject({ method: "DELETE", url: `/api/integrations/${allId}?deleteData=true` });
     expect(erased.statusCode, erased.body).toBe(200);
     expect(integrationSchema.parse(erased.json()).status).toBe("disconnected");
+    expect((await freshness()).map((f) => f.integrationId)).not.toContain(allId);
     for (const list of ["alerts", "incidents", "devices", "vulnerabilities", "software"]) {
       const page = z
         .object({ items: z.array(z.unknown()) })
@@ -316,5 +404,19 @@ describe("synced data", () => {
     expect(events[0]).toMatchObject({ kind: "data_erased" });
     expect(events[0]?.message).toMatch(/^Synced data erased: \d[\d,]* alerts, \d+ incidents, \d+ devices/);
     expect((await walk(alertSchema, `/api/alerts?integrationId=${other}`, 100)).length).toBe(otherAlerts);
+  });
+
+  it("says a connection none of whose features brings data in has nothing to sync", async () => {
+    // The tenant of the erased connection again, for what verification alone checks (no source syncs either).
+    const id = await connect(all, ["secret-expiry"]);
+    await t.app.syncEngine.ensureStreams(id);
+    expect((await freshness()).find((f) => f.integrationId === id)).toEqual({
+      integrationId: id,
+      sources: 0,
+      lastDataAt: null,
+      firstSyncDone: true,
+      running: false,
+      failing: 0,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { ne } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -6,6 +7,7 @@ import {
   alertQuerySchema,
   alertSchema,
   alertSummarySchema,
+  type ConnectionFreshness,
   deviceDetailSchema,
   deviceQuerySchema,
   deviceSchema,
@@ -18,11 +20,13 @@ import {
   softwareQuerySchema,
   softwareSchema,
   summaryQuerySchema,
+  syncFreshnessSchema,
   syncStateSchema,
   vulnerabilityQuerySchema,
   vulnerabilitySchema,
 } from "../../../shared/data-contract";
 import type { Database } from "../../db/client";
+import { integrations } from "../../db/schema";
 import type { SyncJobs } from "../../jobs/sync";
 import { AppError, parseInput } from "../../lib/app-error";
 import type { SyncEngine } from "../../sync/engine";
@@ -88,6 +92,29 @@ export function dataRoutes(
     };
   }
 
+  /**
+   * Every live connection's freshness in two queries (connections, then all their streams), so the Integrations
+   * page asks once instead of once per card.
+   */
+  async function freshness(): Promise<ConnectionFreshness[]> {
+    const rows = await db.select().from(integrations).where(ne(integrations.status, "disconnected"));
+    const streams = await engine.streams(rows.map((row) => row.id));
+    return Promise.all(
+      rows.map(async (row) => {
+        const sources = await engine.sourceViews(row, streams);
+        const times = sources.flatMap((s) => (s.stream?.lastDataAt ? [s.stream.lastDataAt.getTime()] : []));
+        return {
+          integrationId: row.id,
+          sources: sources.length,
+          lastDataAt: times.length > 0 ? new Date(Math.max(...times)).toISOString() : null,
+          firstSyncDone: sources.every((s) => (s.stream?.firstCompletedAt ?? null) !== null),
+          running: sources.some((s) => s.stream?.state === "running"),
+          failing: sources.filter((s) => s.stream?.state === "failed").length,
+        };
+      }),
+    );
+  }
+
   /** A detail route: 404 for an id that is not a UUID or names nothing. */
   const detail =
     <T>(what: string, load: (id: string) => Promise<T | undefined>) =>
@@ -104,6 +131,12 @@ export function dataRoutes(
       "/api/integrations/:id/sync",
       { config: read, schema: { params: idParams, response: { 200: syncStateSchema } } },
       async (request) => stateOf(request.params.id),
+    );
+
+    app.get(
+      "/api/sync/freshness",
+      { config: read, schema: { response: { 200: syncFreshnessSchema } } },
+      async () => ({ integrations: await freshness() }),
     );
 
     app.post(

@@ -1,19 +1,18 @@
 import { type FormEvent, useState } from "react";
+import { partnerIdSchema } from "../../../../shared/partners/ids";
 import { buttonClass } from "../../../components/button";
 import { FormField, inputClassName, TextField } from "../../../components/form-field";
 import listStyles from "../../../components/record-list.module.css";
 import { isSeverity, severityLabel, severityOrder } from "../../../components/severity";
+import { type ConnectionOption, type PartnerOption, SourceFilter } from "../../../components/source-filter";
 import { humanize } from "../../../lib/humanize";
 import { type AlertFilters, alertRanges, knownAlertStatuses, rangeLabel } from "../alert-view";
-
-export interface ConnectionOption {
-  id: string;
-  name: string;
-}
 
 interface AlertFiltersFormProps {
   /** The filters in effect (from the URL). */
   filters: AlertFilters;
+  /** The partner catalog's entries, for the Partner select. */
+  partners: readonly PartnerOption[];
   connections: readonly ConnectionOption[];
   onApply: (filters: AlertFilters) => void;
 }
@@ -23,6 +22,7 @@ interface Draft {
   severity: string;
   status: string;
   range: string;
+  partner: string;
   integrationId: string;
 }
 
@@ -32,12 +32,16 @@ function draftOf(filters: AlertFilters): Draft {
     severity: filters.severity ?? "",
     status: filters.status ?? "",
     range: filters.range ?? "",
+    partner: filters.partner ?? "",
     integrationId: filters.integrationId ?? "",
   };
 }
 
-/** Search, severity, status, time range and connection; applied together, so the URL (and Back) follows them. */
-export function AlertFiltersForm({ filters, connections, onApply }: AlertFiltersFormProps) {
+/**
+ * Search, severity, status, time range, partner and connection; applied together, so the URL (and Back) follows
+ * them.
+ */
+export function AlertFiltersForm({ filters, partners, connections, onApply }: AlertFiltersFormProps) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(filters));
   // The filters in effect changed (Back, Clear, a link): start again from them. Adjusted while rendering rather than
   // by remounting the form, so the focused button (Apply filters) keeps its focus.
@@ -65,6 +69,7 @@ export function AlertFiltersForm({ filters, connections, onApply }: AlertFilters
       severity: isSeverity(draft.severity) ? draft.severity : undefined,
       status: draft.status || undefined,
       range,
+      partner: partnerIdSchema.safeParse(draft.partner).data,
       integrationId: draft.integrationId || undefined,
     });
   }
@@ -136,23 +141,13 @@ export function AlertFiltersForm({ filters, connections, onApply }: AlertFilters
           </select>
         )}
       </FormField>
-      <FormField id="alerts-connection" label="Connection">
-        {(control) => (
-          <select
-            {...control}
-            className={inputClassName}
-            value={draft.integrationId}
-            onChange={(event) => set("integrationId", event.currentTarget.value)}
-          >
-            <option value="">Any connection</option>
-            {connections.map((connection) => (
-              <option key={connection.id} value={connection.id}>
-                {connection.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </FormField>
+      <SourceFilter
+        idPrefix="alerts"
+        partners={partners}
+        connections={connections}
+        value={{ partner: draft.partner, integrationId: draft.integrationId }}
+        onChange={(source) => setDraft((current) => ({ ...current, ...source }))}
+      />
       <div className={listStyles.filterActions}>
         <button type="submit" className={buttonClass("primary")}>
           Apply filters

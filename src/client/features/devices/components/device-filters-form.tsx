@@ -1,14 +1,18 @@
 import { type FormEvent, useState } from "react";
+import { partnerIdSchema } from "../../../../shared/partners/ids";
 import { buttonClass } from "../../../components/button";
 import { FormField, inputClassName, TextField } from "../../../components/form-field";
 import listStyles from "../../../components/record-list.module.css";
+import { type ConnectionOption, type PartnerOption, SourceFilter } from "../../../components/source-filter";
 import { humanize } from "../../../lib/humanize";
 import { type DeviceFilters, deviceHealthStates } from "../device-view";
 
 interface DeviceFiltersFormProps {
   /** The filters in effect (from the URL). */
   filters: DeviceFilters;
-  connections: readonly { id: string; name: string }[];
+  /** The partner catalog's entries, for the Partner select. */
+  partners: readonly PartnerOption[];
+  connections: readonly ConnectionOption[];
   onApply: (filters: DeviceFilters) => void;
 }
 
@@ -16,6 +20,7 @@ interface Draft {
   q: string;
   health: string;
   os: string;
+  partner: string;
   integrationId: string;
   removed: boolean;
 }
@@ -25,13 +30,16 @@ function draftOf(filters: DeviceFilters): Draft {
     q: filters.q ?? "",
     health: filters.health ?? "",
     os: filters.os ?? "",
+    partner: filters.partner ?? "",
     integrationId: filters.integrationId ?? "",
     removed: filters.removed ?? false,
   };
 }
 
-/** Search, health, operating system, connection and whether to include removed devices; applied together. */
-export function DeviceFiltersForm({ filters, connections, onApply }: DeviceFiltersFormProps) {
+/**
+ * Search, health, operating system, partner, connection and whether to include removed devices; applied together.
+ */
+export function DeviceFiltersForm({ filters, partners, connections, onApply }: DeviceFiltersFormProps) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(filters));
   // The filters in effect changed (Back, Clear, a link): start again from them. Adjusted while rendering rather than
   // by remounting the form, so the focused button (Apply filters) keeps its focus.
@@ -56,6 +64,7 @@ export function DeviceFiltersForm({ filters, connections, onApply }: DeviceFilte
       q: draft.q.trim() || undefined,
       health: draft.health || undefined,
       os: draft.os.trim() || undefined,
+      partner: partnerIdSchema.safeParse(draft.partner).data,
       integrationId: draft.integrationId || undefined,
       removed: draft.removed || undefined,
     });
@@ -102,23 +111,13 @@ export function DeviceFiltersForm({ filters, connections, onApply }: DeviceFilte
         value={draft.os}
         onChange={(event) => set("os", event.currentTarget.value)}
       />
-      <FormField id="devices-connection" label="Connection">
-        {(control) => (
-          <select
-            {...control}
-            className={inputClassName}
-            value={draft.integrationId}
-            onChange={(event) => set("integrationId", event.currentTarget.value)}
-          >
-            <option value="">Any connection</option>
-            {connections.map((connection) => (
-              <option key={connection.id} value={connection.id}>
-                {connection.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </FormField>
+      <SourceFilter
+        idPrefix="devices"
+        partners={partners}
+        connections={connections}
+        value={{ partner: draft.partner, integrationId: draft.integrationId }}
+        onChange={(source) => setDraft((current) => ({ ...current, ...source }))}
+      />
       <label className={listStyles.check}>
         <input
           type="checkbox"

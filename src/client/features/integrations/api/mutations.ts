@@ -16,6 +16,7 @@ async function applyIntegration(queryClient: QueryClient, integration: Integrati
   queryClient.setQueryData(integrationKeys.detail(integration.id), integration);
   await Promise.all([
     queryClient.invalidateQueries({ queryKey: integrationKeys.list() }),
+    queryClient.invalidateQueries({ queryKey: integrationKeys.freshness() }),
     queryClient.invalidateQueries({ queryKey: integrationKeys.events(integration.id) }),
   ]);
 }
@@ -87,6 +88,9 @@ export function useSyncNow(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => apiRequest(`${integrationPath(id)}/sync`, syncStateSchema, { method: "POST" }),
-    onSuccess: (state) => queryClient.setQueryData(integrationKeys.sync(id), state),
+    onSuccess: async (state) => {
+      queryClient.setQueryData(integrationKeys.sync(id), state);
+      await queryClient.invalidateQueries({ queryKey: integrationKeys.freshness() });
+    },
   });
 }

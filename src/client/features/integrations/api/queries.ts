@@ -5,7 +5,12 @@ import {
   integrationListSchema,
   integrationSchema,
 } from "../../../../shared/contract";
-import { alertSummarySchema, deviceSummarySchema, syncStateSchema } from "../../../../shared/data-contract";
+import {
+  alertSummarySchema,
+  deviceSummarySchema,
+  syncFreshnessSchema,
+  syncStateSchema,
+} from "../../../../shared/data-contract";
 import { apiRequest } from "../../../lib/api-client";
 import { syncedKeys } from "../../../lib/synced-data-keys";
 import { integrationKeys, partnerKeys } from "./query-keys";
@@ -43,6 +48,20 @@ export const integrationEventsQuery = (id: string) =>
       apiRequest(`/integrations/${encodeURIComponent(id)}/events`, integrationEventListSchema, { signal }),
     select: (data) => data.events,
     refetchInterval: DETAIL_POLL_MS,
+  });
+
+const FRESHNESS_POLL_MS = 60_000;
+
+/**
+ * Every live connection's data freshness in one request (not one sync-state request per card), by connection id;
+ * refreshed each minute, as "3 minutes ago" would otherwise drift from the truth.
+ */
+export const syncFreshnessQuery = () =>
+  queryOptions({
+    queryKey: integrationKeys.freshness(),
+    queryFn: ({ signal }) => apiRequest("/sync/freshness", syncFreshnessSchema, { signal }),
+    select: (data) => new Map(data.integrations.map((entry) => [entry.integrationId, entry])),
+    refetchInterval: FRESHNESS_POLL_MS,
   });
 
 const SYNC_POLL_MS = 15_000;

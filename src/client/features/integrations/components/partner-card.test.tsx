@@ -50,7 +50,11 @@ describe("PartnerCard", () => {
       status: "degraded",
     });
     renderCard([makeIntegration(), degraded]);
-    const rows = within(screen.getByRole("list", { name: /connections$/ })).getAllByRole("listitem");
+    const list = screen.getByRole("list", { name: /connections$/ });
+    // The connections, not the feature lists inside them.
+    const rows = within(list)
+      .getAllByRole("listitem")
+      .filter((item) => item.parentElement === list);
     expect(rows).toHaveLength(2);
     expect(rows[0]).toHaveTextContent(/Connected\s*Contoso production/);
     expect(rows[0]).toHaveTextContent("11111111-2222-3333-4444-555555555555");

@@ -1,15 +1,26 @@
-import { CalendarCheck, CircleX, type LucideIcon, Plug, TriangleAlert } from "lucide-react";
+import {
+  CalendarCheck,
+  CircleMinus,
+  CircleX,
+  Database,
+  type LucideIcon,
+  Plug,
+  TriangleAlert,
+} from "lucide-react";
 import { type RefObject, useRef } from "react";
 import { Link } from "react-router";
 import type { PartnerCatalogEntry } from "../../../../shared/catalog";
 import { configText, type Integration } from "../../../../shared/contract";
+import type { ConnectionFreshness } from "../../../../shared/data-contract";
 import { buttonClass } from "../../../components/button";
 import panelStyles from "../../../components/panel.module.css";
 import { ReadOnlyNotice } from "../../../components/read-only-notice";
 import { Timestamp } from "../../../components/timestamp";
 import { useNow } from "../../../lib/use-now";
 import { dayCount, type ExpiryUrgency, expiryInfo } from "../expiry";
+import { featureLabel } from "../features";
 import { DisconnectDialog } from "./disconnect-dialog";
+import { featureStatusWord } from "./feature-results";
 import styles from "./partner-card.module.css";
 import { StatusBadge } from "./status-badge";
 
@@ -17,6 +28,10 @@ interface PartnerCardProps {
   partner: PartnerCatalogEntry;
   /** This partner's integrations, disconnected ones included (shown as history). */
   integrations: Integration[];
+  /** Each connection's data freshness by id; undefined while it loads (the cards show none meanwhile). */
+  freshness?: ReadonlyMap<string, ConnectionFreshness> | undefined;
+  /** Connections left out because a search matched only other connections' names. */
+  hiddenConnections?: number | undefined;
   onDisconnect: (integration: Integration) => Promise<void>;
   /** Why the user cannot connect or disconnect (a viewer); undefined when they can. */
   readOnlyReason?: string | undefined;
@@ -57,15 +72,99 @@ function Identity({ partner, integration }: { partner: PartnerCatalogEntry; inte
   );
 }
 
+/**
+ * The connection's enabled features, in the catalog's order, each by its catalog label (Incidents, Threat hunting
+ * (Microsoft Graph), Intune…); one the last check found not working says so in words beside a warning icon.
+ */
+function EnabledFeatures({
+  partner,
+  integration,
+}: {
+  partner: PartnerCatalogEntry;
+  integration: Integration;
+}) {
+  const enabled = integration.config.features;
+  if (enabled.length === 0) return null;
+  const rank = (id: string) => {
+    const index = partner.features.findIndex((feature) => feature.id === id);
+    return index === -1 ? partner.features.length : index;
+  };
+  const ids = [...enabled].sort((a, b) => rank(a) - rank(b));
+  return (
+    <div className={styles.featureLine}>
+      <span className={styles.meta} aria-hidden="true">
+        Features:
+      </span>
+      <ul className={styles.features} aria-label={`${integration.name} features`}>
+        {ids.map((id) => {
+          const result = integration.features.find((r) => r.id === id);
+          const attention = result !== undefined && result.status !== "working";
+          return (
+            <li
+              key={id}
+              className={attention ? `${styles.feature} ${styles.featureAttention}` : styles.feature}
+            >
+              {attention ? <TriangleAlert size={12} aria-hidden="true" focusable="false" /> : null}
+              {featureLabel(partner, id)}
+              {attention ? ` (${featureStatusWord(result.status).toLowerCase()})` : null}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+const sourceCount = (n: number) => `${n} ${n === 1 ? "source" : "sources"}`;
+
+/**
+ * Where the connection's data stands, from GET /api/sync/freshness: "Data: last received 3 minutes ago", "No data
+ * yet" (while the first sync runs, it says so), or "Sync off" when none of its features brings data in; and how
+ * many sources are failing (its page says why). Nothing while the freshness loads.
+ */
+function DataFreshness({ freshness }: { freshness: ConnectionFreshness | undefined }) {
+  if (freshness === undefined) return null;
+  if (freshness.sources === 0) {
+    return (
+      <p className={styles.freshness}>
+        <CircleMinus size={14} aria-hidden="true" focusable="false" />
+        <span>Sync off: none of its features brings data into Patchbay</span>
+      </p>
+    );
+  }
+  return (
+    <p className={styles.freshness}>
+      <Database size={14} aria-hidden="true" focusable="false" />
+      <span>
+        {freshness.lastDataAt ? (
+          <>
+            Data: last received <Timestamp value={freshness.lastDataAt} />
+          </>
+        ) : (
+          <>No data yet{freshness.firstSyncDone ? "" : freshness.running ? " · first sync running" : ""}</>
+        )}
+      </span>
+      {freshness.failing > 0 ? (
+        <span className={styles.failing}>
+          <TriangleAlert size={14} aria-hidden="true" focusable="false" />
+          {sourceCount(freshness.failing)} failing
+        </span>
+      ) : null}
+    </p>
+  );
+}
+
 function ConnectionRow({
   partner,
   integration,
+  freshness,
   onDisconnect,
   fallbackFocus,
   readOnly,
 }: {
   partner: PartnerCatalogEntry;
   integration: Integration;
+  freshness: ConnectionFreshness | undefined;
   onDisconnect: (integration: Integration) => Promise<void>;
   fallbackFocus: RefObject<HTMLHeadingElement | null>;
   readOnly: boolean;
@@ -82,7 +181,9 @@ function ConnectionRow({
           <Identity partner={partner} integration={integration} />
           Last checked <Timestamp value={integration.lastCheckedAt} />
         </p>
+        <DataFreshness freshness={freshness} />
         {integration.secret.expiresAt ? <SecretExpiryNote expiresAt={integration.secret.expiresAt} /> : null}
+        <EnabledFeatures partner={partner} integration={integration} />
       </div>
       <div className={styles.actions}>
         <Link
@@ -132,7 +233,14 @@ function DisconnectedHistory({
 }
 
 /** One partner: what it is, its live connections with their status, Connect, and the disconnected history. */
-export function PartnerCard({ partner, integrations, onDisconnect, readOnlyReason }: PartnerCardProps) {
+export function PartnerCard({
+  partner,
+  integrations,
+  freshness,
+  hiddenConnections = 0,
+  onDisconnect,
+  readOnlyReason,
+}: PartnerCardProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const headingId = `partner-${partner.id}`;
   const active = integrations.filter((integration) => integration.status !== "disconnected");
@@ -144,9 +252,9 @@ export function PartnerCard({ partner, integrations, onDisconnect, readOnlyReaso
         <div className={styles.identity}>
           <Plug size={24} aria-hidden="true" className={styles.logo} />
           <div>
-            <h2 id={headingId} ref={headingRef} tabIndex={-1}>
+            <h3 id={headingId} ref={headingRef} tabIndex={-1}>
               {partner.name}
-            </h2>
+            </h3>
             <p className={styles.meta}>
               {partner.vendor} · {partner.category}
             </p>
@@ -183,15 +291,23 @@ export function PartnerCard({ partner, integrations, onDisconnect, readOnlyReaso
               partner={partner}
               key={integration.id}
               integration={integration}
+              freshness={freshness?.get(integration.id)}
               onDisconnect={onDisconnect}
               fallbackFocus={headingRef}
               readOnly={readOnlyReason !== undefined}
             />
           ))}
         </ul>
-      ) : (
+      ) : hiddenConnections > 0 ? null : (
         <p className={styles.meta}>Not connected.</p>
       )}
+      {hiddenConnections > 0 ? (
+        <p className={styles.meta}>
+          {hiddenConnections === 1
+            ? "1 other connection does not match the search."
+            : `${hiddenConnections} other connections do not match the search.`}
+        </p>
+      ) : null}
       {history.length > 0 ? <DisconnectedHistory partner={partner} integrations={history} /> : null}
     </article>
   );
