@@ -39,10 +39,15 @@ describe("AdminConsent", () => {
   });
 
   it("signs in at the connection's cloud: GCC High uses login.microsoftonline.us", () => {
-    const base = makeIntegration();
     setup(
       makeIntegration({
-        config: { ...base.config, baseUrl: "https://api-gov.securitycenter.microsoft.us", cloud: "gcc-high" },
+        config: {
+          baseUrl: "https://api-gov.securitycenter.microsoft.us",
+          tenantId: TENANT,
+          appId: APP,
+          cloud: "gcc-high",
+          features: ["alerts", "devices"],
+        },
       }),
     );
     expect(screen.getByRole("link", { name: /^Grant admin consent/ })).toHaveAttribute(

@@ -1,6 +1,7 @@
 import type { ComponentType } from "react";
 import type { PartnerId } from "../../../../shared/partners/ids";
 import { DefenderSetupGuide } from "./defender/setup-guide";
+import { SentinelOneSetupGuide } from "./sentinelone/setup-guide";
 import type { SetupGuideProps } from "./types";
 
 /**
@@ -12,6 +13,7 @@ export type { SetupGuideProps } from "./types";
 
 const guides: Record<PartnerId, ComponentType<SetupGuideProps>> = {
   defender: DefenderSetupGuide,
+  sentinelone: SentinelOneSetupGuide,
 };
 
 export function PartnerSetupGuide({ partner, draft }: SetupGuideProps) {
