@@ -266,8 +266,10 @@ async function wire(
     ),
   );
   const extraHosts = env.PATCHBAY_EXTRA_DEFENDER_HOSTS;
+  const extraSentinelOneHosts = env.PATCHBAY_EXTRA_SENTINELONE_HOSTS;
   const partners = createPartnerRegistry({
     extraHosts,
+    extraSentinelOneHosts,
     entraAuthority: env.PATCHBAY_ENTRA_AUTHORITY,
     graphOrigin: env.PATCHBAY_GRAPH_ORIGIN,
     securityApiOrigin: env.PATCHBAY_SECURITY_API_ORIGIN,
@@ -336,7 +338,7 @@ async function wire(
       database: database.kind,
     }),
   );
-  const catalog = { partners: partnerCatalog({ extraHosts }) };
+  const catalog = { partners: partnerCatalog({ extraHosts, extraSentinelOneHosts }) };
   typed.get(
     "/api/partners",
     { config: { auth: "viewer" }, schema: { response: { 200: partnersResponseSchema } } },

@@ -3,13 +3,14 @@ import { AppError } from "../lib/app-error";
 import type { PartnerAdapter } from "./adapter";
 import { defenderAdapter } from "./defender/adapter";
 import type { DefenderSyncOptions } from "./defender/sync";
+import { type SentinelOneOptions, sentinelOneAdapter } from "./sentinelone/adapter";
 
 /**
  * The partners this server connects: the only module that imports partner folders (dependency-cruiser keeps
  * modules/ and jobs/ out of them). Adding a partner is one line here (src/README.md, "Add a partner").
  */
 
-export type PartnerOptions = DefenderSyncOptions;
+export type PartnerOptions = DefenderSyncOptions & SentinelOneOptions;
 
 export interface PartnerRegistry {
   get(id: string): PartnerAdapter;
@@ -18,7 +19,10 @@ export interface PartnerRegistry {
 }
 
 export function createPartnerRegistry(options: PartnerOptions): PartnerRegistry {
-  const adapters = new Map<string, PartnerAdapter>([["defender", defenderAdapter(options)]]);
+  const adapters = new Map<string, PartnerAdapter>([
+    ["defender", defenderAdapter(options)],
+    ["sentinelone", sentinelOneAdapter(options)],
+  ]);
   const known = [...adapters.keys()].map((id) => `“${id}”`).join(" or ");
   const unknownPartner = () =>
     new AppError(400, "validation_failed", `Check partner: partner must be ${known}.`, {

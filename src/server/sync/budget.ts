@@ -26,6 +26,13 @@ export const apiLimits: Readonly<Record<string, ApiLimits>> = {
   defender: { perMinute: 100, perHour: 1_500, reservePerMinute: 10 },
   "threat-protection": { perMinute: 50, perHour: 1_500, reservePerMinute: 5 },
   graph: { perMinute: 600, perHour: 20_000, reservePerMinute: 20 },
+  /**
+   * SentinelOne limits per API token and per path, per second (reference edr-partners.md B5, from its SDK's table):
+   * threats 10/s, agents 25/s. Patchbay stays well below both (a page is up to 1,000 records), keeping a tenth for
+   * verification; SentinelOne publishes no hourly limit, so the hour only caps a runaway loop.
+   */
+  "sentinelone-threats": { perMinute: 300, perHour: 15_000, reservePerMinute: 30 },
+  "sentinelone-agents": { perMinute: 600, perHour: 30_000, reservePerMinute: 60 },
 };
 
 const fallbackLimits: ApiLimits = { perMinute: 60, perHour: 1_000, reservePerMinute: 6 };
