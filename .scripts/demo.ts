@@ -6,6 +6,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { generateBulk } from "../src/simulator/bulk-data";
 import { SIM_SEED } from "../src/simulator/seed";
+import { SIM_S1_SEED } from "../src/simulator/sentinelone-seed";
 import { startSimulator } from "../src/simulator/server";
 import { bin, ensureBuilt, root } from "./lib";
 
@@ -25,6 +26,7 @@ await ensureBuilt();
 const simulator = await startSimulator({
   port: Number(process.env.SIMULATOR_PORT ?? 9443),
   decoyPort: Number(process.env.SIMULATOR_DECOY_PORT ?? 9444),
+  sentinelOnePort: Number(process.env.SIMULATOR_SENTINELONE_PORT ?? 9445),
   certDir: join(dataDir, "simulator"),
 });
 
@@ -41,6 +43,7 @@ const server = spawn(bin("tsx"), ["src/server/main.ts"], {
     HOST: host,
     DATA_DIR: dataDir,
     PATCHBAY_EXTRA_DEFENDER_HOSTS: `${simulator.hostPort},${simulator.decoyHostPort}`,
+    PATCHBAY_EXTRA_SENTINELONE_HOSTS: `${simulator.sentinelOneHostPort},${simulator.decoyHostPort}`,
     PATCHBAY_ENTRA_AUTHORITY: simulator.origin,
     PATCHBAY_GRAPH_ORIGIN: simulator.origin,
     PATCHBAY_SECURITY_API_ORIGIN: simulator.origin,
@@ -117,6 +120,22 @@ if (!quiet) {
       `  Data that flows at volume (${volume.alerts.toLocaleString("en-US")} alerts over ${volume.days} days, ${volume.machines.toLocaleString("en-US")} devices): connect`,
       `    ${"Lamna Healthcare".padEnd(24)} ${s.bulkSync.tenantId}  ${s.bulkSync.appId}  ${s.bulkSync.appSecret}`,
       "  and open its Data section: the first sync starts at once and shows its progress; then Alerts and Devices.",
+      "",
+      "  SentinelOne (simulated console): click Connect on SentinelOne and paste",
+      row("Console URL", simulator.sentinelOneOrigin),
+      row("API token", SIM_S1_SEED.healthy.token),
+      `    (${SIM_S1_SEED.healthy.description})`,
+      "  Other API tokens, same Console URL:",
+      ...(
+        [
+          ["expired token", SIM_S1_SEED.expired],
+          ["role without threats", SIM_S1_SEED.noThreats],
+          ["site-scoped token", SIM_S1_SEED.siteScoped],
+          ["rate limited (429)", SIM_S1_SEED.rateLimited],
+        ] as const
+      ).map(([what, v]) => `    ${what.padEnd(24)} ${v.token}`),
+      `    console answering HTML   Console URL ${simulator.decoyOrigin} with the first token`,
+      `    site-scoped token's Site ID: ${SIM_S1_SEED.siteScoped.siteIds[0]}; healthy token's Account ID: ${SIM_S1_SEED.healthy.accountId}`,
       "",
       `  Data: ${dataDir} (wiped on every demo start). Stop with Ctrl+C.`,
       "",

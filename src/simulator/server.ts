@@ -48,6 +48,7 @@ import {
   sendJson,
 } from "./http-helpers";
 import { createSimDirectory } from "./seed";
+import { type SentinelOneSimulator, startSentinelOneSimulator } from "./sentinelone-api";
 import { createSigningKey } from "./signing-key";
 import {
   handleThreatProtectionApi,
@@ -93,7 +94,7 @@ export interface SimRequest {
   /** Tenant from the Entra path, or the verified token's `tid` for API calls. */
   readonly tenant?: string;
   /** Which listener received it. */
-  readonly listener: "main" | "decoy";
+  readonly listener: "main" | "decoy" | "sentinelone";
 }
 
 export interface Simulator {
@@ -109,6 +110,9 @@ export interface Simulator {
   /** A second listener answering every path with a 200 HTML portal page ("wrong endpoint"). */
   decoyOrigin: string;
   decoyHostPort: string;
+  /** The SentinelOne console stand-in (its own listener: src/simulator/sentinelone-api.ts). */
+  sentinelOneOrigin: string;
+  sentinelOneHostPort: string;
   certPath: string;
   /** PEM of the self-signed certificate (trust it with `ca` or NODE_EXTRA_CA_CERTS=certPath). */
   cert: string;
@@ -125,6 +129,7 @@ export interface StartSimulatorOptions {
   port?: number;
   certDir?: string;
   decoyPort?: number;
+  sentinelOnePort?: number;
 }
 
 const MAX_LOGGED_REQUESTS = 5_000;
@@ -216,11 +221,16 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const incidentsLimiter = new RateLimiter(INCIDENTS_CALLS_PER_MINUTE);
   const huntingLimiter = new RateLimiter(HUNTING_CALLS_PER_MINUTE);
   const faults = new Map<string, SimFault>();
-  const log: { method: string; path: string; tenant?: string; listener: "main" | "decoy" }[] = [];
+  const log: { method: string; path: string; tenant?: string; listener: SimRequest["listener"] }[] = [];
   const pendingDelays = new Set<() => void>();
   let closing = false;
 
-  const record = (entry: { method: string; path: string; tenant?: string; listener: "main" | "decoy" }) => {
+  const record = (entry: {
+    method: string;
+    path: string;
+    tenant?: string;
+    listener: SimRequest["listener"];
+  }) => {
     log.push(entry);
     if (log.length > MAX_LOGGED_REQUESTS) log.splice(0, log.length - MAX_LOGGED_REQUESTS);
     return entry;
@@ -306,8 +316,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     resetBulk();
     incidentsLimiter.reset();
     huntingLimiter.reset();
+    sentinelOne?.reset();
     log.length = 0;
   };
+  let sentinelOne: (SentinelOneSimulator & { reset(): void }) | undefined;
 
   // Set once listening.
   let origin = "";
@@ -565,6 +577,15 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     hostPort = formatHostPort(host, port);
     const decoyHostPort = formatHostPort(host, decoyPort);
     const decoyOrigin = `https://${decoyHostPort}`;
+    sentinelOne = await startSentinelOneSimulator({
+      cert,
+      key,
+      host,
+      ...(options.sentinelOnePort === undefined ? {} : { port: options.sentinelOnePort }),
+      startedAt,
+      record,
+    });
+    const s1 = sentinelOne;
 
     return {
       origin,
@@ -572,6 +593,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       hostPort,
       decoyOrigin,
       decoyHostPort,
+      sentinelOneOrigin: s1.origin,
+      sentinelOneHostPort: s1.hostPort,
       certPath,
       cert,
       setFault(tenantId, fault) {
@@ -586,11 +609,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       async close() {
         closing = true;
         for (const cancel of [...pendingDelays]) cancel();
-        await Promise.all([closeServer(mainServer), closeServer(decoyServer)]);
+        await Promise.all([closeServer(mainServer), closeServer(decoyServer), s1.close()]);
       },
     };
   } catch (err) {
-    await Promise.all([closeServer(mainServer), closeServer(decoyServer)]);
+    await Promise.all([closeServer(mainServer), closeServer(decoyServer), sentinelOne?.close()]);
     throw err;
   }
 }

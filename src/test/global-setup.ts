@@ -18,6 +18,8 @@ export default async function setup(project: TestProject) {
     hostPort: simulator.hostPort,
     decoyOrigin: simulator.decoyOrigin,
     decoyHostPort: simulator.decoyHostPort,
+    sentinelOneOrigin: simulator.sentinelOneOrigin,
+    sentinelOneHostPort: simulator.sentinelOneHostPort,
     certPath: simulator.certPath,
   });
   return async () => {
@@ -33,6 +35,8 @@ declare module "vitest" {
       hostPort: string;
       decoyOrigin: string;
       decoyHostPort: string;
+      sentinelOneOrigin: string;
+      sentinelOneHostPort: string;
       certPath: string;
     };
   }
