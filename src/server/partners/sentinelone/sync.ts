@@ -85,9 +85,9 @@ const threatSchema = z.object({
       analystVerdict: text,
       incidentStatus: text,
       mitigationStatus: text,
-      createdAt: z.unknown(),
-      updatedAt: z.unknown(),
-      identifiedAt: z.unknown(),
+      createdAt: z.unknown().optional(),
+      updatedAt: z.unknown().optional(),
+      identifiedAt: z.unknown().optional(),
       sha1: text,
       sha256: text,
       filePath: text,
@@ -98,8 +98,8 @@ const threatSchema = z.object({
     .nullish(),
   agentRealtimeInfo: z.object({ agentComputerName: text, agentOsType: text, agentId: text }).nullish(),
   agentDetectionInfo: z.object({ agentIpV4: text, agentDomain: text }).nullish(),
-  createdAt: z.unknown(),
-  updatedAt: z.unknown(),
+  createdAt: z.unknown().optional(),
+  updatedAt: z.unknown().optional(),
 });
 
 /** Classifications that are a nuisance rather than an attack: a suspicious one of these is low, not medium. */
@@ -199,7 +199,7 @@ const agentSchema = z.object({
   isDecommissioned: z.boolean().nullish(),
   infected: z.boolean().nullish(),
   activeThreats: z.number().nullish(),
-  lastActiveDate: z.unknown(),
+  lastActiveDate: z.unknown().optional(),
   isUpToDate: z.boolean().nullish(),
 });
 
