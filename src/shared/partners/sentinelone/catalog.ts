@@ -58,7 +58,7 @@ export function sentinelOneCatalogEntry(extraHosts: readonly string[] = []): Par
         name: "accountId",
         label: "Account ID",
         kind: "text",
-        help: "Optional: read only this account (its numeric ID, Settings → Accounts). Leave blank to read everything the token's scope allows.",
+        help: "Optional: read only this account (its numeric ID, Settings → Accounts). Leave blank to read everything the token's scope allows. Patchbay keeps one connection per console and scope, so give one to connect several accounts of the same console.",
         optional: true,
         ...plain,
         cli: "(no flag: set it in the web form or the API)",
