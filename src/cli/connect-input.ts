@@ -121,7 +121,8 @@ export function parseConnectInput(
 ): { ok: true; input: ConnectRequest; warnings: string[] } | { ok: false; fields: Record<string, string> } {
   const parsed = connectRequestSchema(options).safeParse(raw.body);
   if (!parsed.success) return { ok: false, fields: fieldsOf(parsed.error) };
-  const warnings = inputWarnings(raw.partner, parsed.data).map((w) => w.message);
+  // Judged on what was typed, as the connect form does: normalising may remove what a warning is about (a path).
+  const warnings = inputWarnings(raw.partner, raw.body).map((w) => w.message);
   return { ok: true, input: parsed.data, warnings };
 }
 
