@@ -78,6 +78,7 @@ export function sentinelOneCatalogEntry(extraHosts: readonly string[] = []): Par
     connectIntro:
       "Paste your management console's address and the API token of a SentinelOne service user with the Viewer role. The setup guide beside the form shows where to find each one.",
     verifiesWith: "SentinelOne",
+    expiryReadFrom: "SentinelOne",
     expiryNote:
       "Patchbay reads the token's expiry from SentinelOne (users/api-token-details) at every check; if SentinelOne does not say, you can type it below.",
     revokeSecretNote:
