@@ -74,6 +74,17 @@ export const SIM_S1_SEED = {
     threats: 40,
     agents: 25,
   },
+  emptySite: {
+    token: token("empty-site"),
+    description: "Viewer on a new site with no agents installed yet (and three threats)",
+    scope: "site",
+    accountId: "1100000000000000004",
+    siteIds: ["1200000000000000010"],
+    role: "viewer",
+    validDays: 200,
+    threats: 3,
+    agents: 0,
+  },
   rateLimited: {
     token: token("rate-limited"),
     description: "Every call answers 429 Too Many Requests with Retry-After: 7",

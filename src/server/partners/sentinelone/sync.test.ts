@@ -22,12 +22,12 @@ vi.setConfig({ testTimeout: 120_000 });
 
 let t: TestApp;
 beforeAll(async () => {
-  await sentinelOneControl("", "reset", null);
+  // No reset of the stand-in: other test files use it at the same time. Only this file changes the data it reads
+  // (the healthy scenario's threats and agents), and the simulator starts afresh on every run.
   t = await createTestApp({ PATCHBAY_SYNC_PAGE_SIZE: "100" });
 });
 afterAll(async () => {
   await t.app.close();
-  await sentinelOneControl("", "reset", null);
 });
 
 async function connect(scenario: SimS1ScenarioName, extra: Record<string, unknown> = {}) {
@@ -195,6 +195,17 @@ describe("SentinelOne sync failures", () => {
     const source = (await syncState(id)).sources.find((s) => s.source === "alerts");
     expect(source?.lastError?.code).toBe("permission_missing");
     expect(source?.lastError?.remediation).toContain("Viewer role");
+  });
+
+  it("says in SentinelOne's terms when a scope lists no agents", async () => {
+    const id = await connect("emptySite", { siteId: SIM_S1_SEED.emptySite.siteIds[0] });
+    await syncSource(id, "alerts");
+    await syncSource(id, "devices");
+    const { notices } = await syncState(id);
+    expect(notices.map((n) => [n.code, n.message])).toEqual([
+      ["no_devices_onboarded", "Agents: SentinelOne lists no agents in this connection's scope."],
+    ]);
+    expect(notices[0]?.remediation).toContain("Sentinels → Packages");
   });
 
   it("reads only the site of a site-scoped connection", async () => {

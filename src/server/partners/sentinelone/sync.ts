@@ -376,6 +376,10 @@ function threatsSource(options: SentinelOneSyncOptions): SyncSource {
     table: "alerts",
     api: S1_THREATS_API,
     intervalMinutes: 5,
+    notices: {
+      firstSync:
+        "Nothing to do: a first sync reads up to 90 days of threats, 1,000 a page within SentinelOne's rate limits; allow a few minutes for a large console.",
+    },
     async pull(ctx): Promise<SyncPage> {
       const config = own(ctx.config);
       const parsed = threatsCursorSchema.safeParse(ctx.cursor);
@@ -437,6 +441,15 @@ function agentsSource(options: SentinelOneSyncOptions): SyncSource {
     table: "devices",
     api: S1_AGENTS_API,
     intervalMinutes: 6 * 60,
+    notices: {
+      empty: {
+        message: "Agents: SentinelOne lists no agents in this connection's scope.",
+        remediation:
+          "Install the SentinelOne agent on endpoints of this Account or Site (Sentinels → Packages), or check Account ID / Site ID and the service user's scope; agents appear after the next agents sync (every 6 hours, or Sync now).",
+      },
+      firstSync:
+        "Nothing to do: a first sync reads every agent, 1,000 a page within SentinelOne's rate limits; allow a few minutes for a large console.",
+    },
     async pull(ctx): Promise<SyncPage> {
       const config = own(ctx.config);
       const parsed = agentsCursorSchema.safeParse(ctx.cursor);
