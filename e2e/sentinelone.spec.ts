@@ -39,6 +39,7 @@ test("an admin connects SentinelOne, sees it connected with the token's expiry, 
   await expect(page.getByRole("list", { name: "Required permissions" })).toContainText("Endpoints: View");
   await expect(page.getByText(/Expires on .* \(in (199|200) days\)/).first()).toBeVisible();
   await expect(page.getByText("· read from SentinelOne").first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: "API token", exact: true })).toBeVisible();
   await expect(page.getByText(/Configured · [0-9a-f]{12}/)).toBeVisible();
   await expectNoAxeViolations(page);
 
