@@ -92,7 +92,7 @@ export function sentinelOneAdapter(options: SentinelOneOptions): PartnerAdapter 
         ? `console ${host}, site ${config.siteId}`
         : config.accountId
           ? `console ${host}, account ${config.accountId}`
-          : `console ${host}`;
+          : `console ${host}, all of the token's scope (no Account ID or Site ID)`;
     },
 
     async verify(stored, secret) {
