@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { formatHostPort, readBody, sendEmpty, sendHtml, sendJson } from "./http-helpers";
+import { formatHostPort, HOSTILE_TEXT, readBody, sendEmpty, sendHtml, sendJson } from "./http-helpers";
 import {
   generateAgents,
   generateThreats,
@@ -26,6 +26,9 @@ export const simS1FaultSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("server_error") }),
   z.object({ kind: z.literal("non_json") }),
   z.object({ kind: z.literal("slow"), delayMs: z.number().int().min(0).max(600_000) }),
+  // A rogue or broken console: NUL, controls, bidi overrides, a lone surrogate and a quarter megabyte, as valid JSON;
+  // a list answers one threat made of it, anything else a 500 error body made of it.
+  z.object({ kind: z.literal("hostile_text") }),
 ]);
 export type SimS1Fault = z.infer<typeof simS1FaultSchema> & {
   /** Only calls whose path starts with this (e.g. "threats"); all calls when absent. */
@@ -332,6 +335,29 @@ export async function startSentinelOneSimulator(options: {
         case "slow":
           if (!(await delay(fault.delayMs, res))) return;
           break;
+        case "hostile_text":
+          if (path === "threats") {
+            const at = s1Time(Date.now() - 120_000);
+            sendJson(res, 200, {
+              data: [
+                {
+                  id: "1399999999999999999",
+                  threatInfo: {
+                    threatName: HOSTILE_TEXT,
+                    classification: "Mal\u0000ware",
+                    confidenceLevel: "malicious",
+                    createdAt: at,
+                    updatedAt: at,
+                  },
+                  agentRealtimeInfo: { agentComputerName: "\u202eexe.evil" },
+                },
+              ],
+              pagination: { nextCursor: null, totalItems: null },
+            });
+          } else {
+            sendJson(res, 500, { errors: [{ code: 5000010, title: HOSTILE_TEXT, detail: HOSTILE_TEXT }] });
+          }
+          return;
       }
     }
     const route = `${req.method} ${path}`;

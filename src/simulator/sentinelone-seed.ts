@@ -74,6 +74,18 @@ export const SIM_S1_SEED = {
     threats: 40,
     agents: 25,
   },
+  syncFaults: {
+    token: token("sync-faults"),
+    description:
+      "Like faults, for the sync tests (test files run at the same time, each switches its own faults)",
+    scope: "account",
+    accountId: "1100000000000000005",
+    siteIds: ["1200000000000000011"],
+    role: "viewer",
+    validDays: 200,
+    threats: 10,
+    agents: 5,
+  },
   emptySite: {
     token: token("empty-site"),
     description: "Viewer on a new site with no agents installed yet (and three threats)",

@@ -14,6 +14,10 @@ import { agentHealth, threatSeverity, threatStatus } from "./sync";
 
 vi.setConfig({ testTimeout: 120_000 });
 
+// What PostgreSQL's jsonb refuses, or a page or a log line should never show.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point.
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u202e]|\\u0000|[\ud800-\udbff](?![\udc00-\udfff])/;
+
 /**
  * SentinelOne threats and agents synced into the shared alerts and devices tables, on the real app and database
  * against the console stand-in over HTTPS, and read back as an API user does (`/api/alerts`, `/api/devices`).
@@ -169,8 +173,8 @@ describe("SentinelOne sync", () => {
 describe("SentinelOne sync failures", () => {
   it("records a 429 with SentinelOne's Retry-After and waits it out", async () => {
     // One connection per console and scope: the scope tells this one from the healthy one.
-    const id = await connect("faults", { accountId: SIM_S1_SEED.faults.accountId });
-    await sentinelOneControl("faults", "fault", {
+    const id = await connect("syncFaults", { accountId: SIM_S1_SEED.syncFaults.accountId });
+    await sentinelOneControl("syncFaults", "fault", {
       kind: "rate_limit",
       retryAfterSeconds: 9,
       path: "threats",
@@ -184,7 +188,30 @@ describe("SentinelOne sync failures", () => {
         message: "SentinelOne throttled the sync of threats (429); it resumes in 9 s.",
       });
     } finally {
-      await sentinelOneControl("faults", "fault", null);
+      await sentinelOneControl("syncFaults", "fault", null);
+    }
+  });
+
+  it("stores a hostile console's threat cleaned, and a hostile error body never turns into a 500", async () => {
+    const id = await connect("syncFaults", { siteId: SIM_S1_SEED.syncFaults.siteIds[0] });
+    try {
+      await sentinelOneControl("syncFaults", "fault", { kind: "hostile_text", path: "threats" });
+      const outcome = await t.app.syncEngine.runStream(id, "alerts", { maxPages: 5 });
+      expect(outcome).toMatchObject({ kind: "ran", failed: false });
+      const [alert] = await walk(alertSchema, `/api/alerts?integrationId=${id}`);
+      expect(alert?.externalId).toBe("1399999999999999999");
+      expect(alert?.title).not.toMatch(UNSAFE);
+      expect(alert?.title.length).toBeLessThanOrEqual(500);
+      expect(alert?.category).toBe("Malware");
+      expect(alert?.deviceName).toBe("exe.evil");
+
+      await sentinelOneControl("syncFaults", "fault", { kind: "hostile_text" });
+      const checked = await t.inject({ method: "POST", url: `/api/integrations/${id}/check` });
+      expect(checked.statusCode, checked.body.slice(0, 300)).toBe(200);
+      expect(checked.body).not.toMatch(UNSAFE);
+      expect(integrationSchema.parse(checked.json()).error?.code).toBe("upstream_error");
+    } finally {
+      await sentinelOneControl("syncFaults", "fault", null);
     }
   });
 
