@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { generateBulk } from "../src/simulator/bulk-data";
 import { FALCON_SEED } from "../src/simulator/falcon-seed";
 import { SIM_SEED } from "../src/simulator/seed";
+import { SIM_S1_SEED } from "../src/simulator/sentinelone-seed";
 import { startSimulator } from "../src/simulator/server";
 import { bin, ensureBuilt, root } from "./lib";
 
@@ -26,6 +27,7 @@ await ensureBuilt();
 const simulator = await startSimulator({
   port: Number(process.env.SIMULATOR_PORT ?? 9443),
   decoyPort: Number(process.env.SIMULATOR_DECOY_PORT ?? 9444),
+  sentinelOnePort: Number(process.env.SIMULATOR_SENTINELONE_PORT ?? 9445),
   certDir: join(dataDir, "simulator"),
 });
 
@@ -42,6 +44,7 @@ const server = spawn(bin("tsx"), ["src/server/main.ts"], {
     HOST: host,
     DATA_DIR: dataDir,
     PATCHBAY_EXTRA_DEFENDER_HOSTS: `${simulator.hostPort},${simulator.decoyHostPort}`,
+    PATCHBAY_EXTRA_SENTINELONE_HOSTS: `${simulator.sentinelOneHostPort},${simulator.decoyHostPort}`,
     PATCHBAY_ENTRA_AUTHORITY: simulator.origin,
     PATCHBAY_GRAPH_ORIGIN: simulator.origin,
     PATCHBAY_SECURITY_API_ORIGIN: simulator.origin,
@@ -134,6 +137,21 @@ if (!quiet) {
           ["EU-1 by X-CS-Region", FALCON_SEED.eu1],
         ] as const
       ).map(([what, v]) => `    ${what.padEnd(28)} ${v.clientId}  ${v.clientSecret}`),
+      "  SentinelOne (simulated console): click Connect on SentinelOne and paste",
+      row("Console URL", simulator.sentinelOneOrigin),
+      row("API token", SIM_S1_SEED.healthy.token),
+      `    (${SIM_S1_SEED.healthy.description})`,
+      "  Other API tokens, same Console URL:",
+      ...(
+        [
+          ["expired token", SIM_S1_SEED.expired],
+          ["role without threats", SIM_S1_SEED.noThreats],
+          ["site-scoped token", SIM_S1_SEED.siteScoped],
+          ["rate limited (429)", SIM_S1_SEED.rateLimited],
+        ] as const
+      ).map(([what, v]) => `    ${what.padEnd(24)} ${v.token}`),
+      `    console answering HTML   Console URL ${simulator.decoyOrigin} with the first token`,
+      `    site-scoped token's Site ID: ${SIM_S1_SEED.siteScoped.siteIds[0]}; healthy token's Account ID: ${SIM_S1_SEED.healthy.accountId}`,
       "",
       `  Data: ${dataDir} (wiped on every demo start). Stop with Ctrl+C.`,
       "",

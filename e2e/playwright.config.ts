@@ -6,6 +6,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const e2ePort = 8181;
 export const simulatorPort = 9543;
 export const decoyPort = 9544;
+export const sentinelOnePort = 9545;
 export const e2eAdmin = { email: "admin@e2e.patchbay.test", password: "e2e admin password 1" } as const;
 export const adminStorageState = join(root, "test-results", ".auth", "admin.json");
 
@@ -53,6 +54,7 @@ export default defineConfig({
       PORT: String(e2ePort),
       SIMULATOR_PORT: String(simulatorPort),
       SIMULATOR_DECOY_PORT: String(decoyPort),
+      SIMULATOR_SENTINELONE_PORT: String(sentinelOnePort),
       PATCHBAY_DEMO_DIR: "data/e2e",
       PATCHBAY_HTTP_TIMEOUT_MS: "2000",
       PATCHBAY_ADMIN_EMAIL: e2eAdmin.email,

@@ -13,6 +13,7 @@ import { syncStateSchema } from "../shared/data-contract";
 import { apiErrorSchema } from "../shared/errors";
 import { FALCON_SEED } from "../simulator/falcon-seed";
 import { SIM_SEED } from "../simulator/seed";
+import { SIM_S1_SEED } from "../simulator/sentinelone-seed";
 import { createTestApp, type TestApp } from "../test/test-app";
 
 /**
@@ -298,7 +299,9 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
       expect(envelope.error.fields?.appSecret).toContain("looks like the secret's ID");
 
       expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toContain("Unknown partner “OKTA”. Known partners: DEFENDER, CROWDSTRIKE");
+      expect(unknown.stderr).toContain(
+        "Unknown partner “OKTA”. Known partners: DEFENDER, CROWDSTRIKE, SENTINELONE.",
+      );
 
       expect(counter.count()).toBe(0);
     } finally {
@@ -634,6 +637,93 @@ describe("patchbay CLI", { timeout: 60_000 }, () => {
       for (const secret of secrets) {
         expect(run.stdout).not.toContain(secret);
         expect(run.stderr).not.toContain(secret);
+      }
+    }
+  });
+});
+
+describe("patchbay CLI with SENTINELONE", { timeout: 60_000 }, () => {
+  const s1Runs: Run[] = [];
+  const run = async (args: readonly string[], options: { stdin?: string } = {}) => {
+    const result = await cli(args, options);
+    s1Runs.push(result);
+    return result;
+  };
+
+  it("attaches with --api CONSOLE_URL and the token on stdin (--secret -), no --user; says what it removed", async () => {
+    const attached = await run(
+      [
+        "partner",
+        "attach",
+        "--api",
+        `${t.simulator.sentinelOneOrigin}/web/api/v2.1/`,
+        "--secret",
+        "-",
+        "--name",
+        "S1 prod",
+        "SENTINELONE",
+      ],
+      { stdin: `${SIM_S1_SEED.healthy.token}\n` },
+    );
+    expect(attached.code, attached.stderr).toBe(0);
+    expect(attached.stdout).toContain("Connected: “S1 prod”");
+    expect(attached.stdout).toMatch(/\[ok\] +Read the API token's expiry date/);
+    expect(attached.stderr).toContain("Warning: Console URL: Patchbay uses only the console's address");
+
+    const status = await run(["partner", "status", "SENTINELONE", "--json"]);
+    expect(status.code, status.stderr).toBe(0);
+    const integration = integrationSchema.parse(JSON.parse(status.stdout));
+    expect(integration.config).toMatchObject({ consoleUrl: t.simulator.sentinelOneOrigin });
+    expect(integration.secret.expiresAt).not.toBeNull();
+
+    const detached = await run(["partner", "detach", "SENTINELONE", "--yes"]);
+    expect(detached.code, detached.stderr).toBe(0);
+  });
+
+  it("refuses --user (exit 2) without echoing it, and exits 3 with the fix for an expired token", async () => {
+    const withUser = await run([
+      "partner",
+      "attach",
+      "--api",
+      t.simulator.sentinelOneOrigin,
+      "--user",
+      SIM_S1_SEED.healthy.token,
+      "--secret",
+      SIM_S1_SEED.healthy.token,
+      "SENTINELONE",
+    ]);
+    expect(withUser.code).toBe(2);
+    expect(withUser.stderr).toContain("SentinelOne takes no --user: leave it out.");
+
+    const expiredToken = await run(
+      ["partner", "attach", "--api", t.simulator.sentinelOneOrigin, "--secret", "-", "SentinelOne"],
+      { stdin: `${SIM_S1_SEED.expired.token}\n` },
+    );
+    expect(expiredToken.code).toBe(3);
+    expect(expiredToken.stderr).toContain("refused the API token (401, code 4010010");
+    expect(expiredToken.stderr).toContain("Nothing was saved.");
+
+    const wrongHost = await run([
+      "partner",
+      "test",
+      "--api",
+      "https://console.sentinelone.net",
+      "--secret",
+      SIM_S1_SEED.healthy.token,
+      "SENTINELONE",
+    ]);
+    expect(wrongHost.code).toBe(2);
+    expect(wrongHost.stderr).toContain(
+      "--api: console.sentinelone.net is not a management console of its own",
+    );
+  });
+
+  it("never prints a SentinelOne token", () => {
+    expect(s1Runs.length).toBeGreaterThanOrEqual(5);
+    for (const result of s1Runs) {
+      for (const token of [SIM_S1_SEED.healthy.token, SIM_S1_SEED.expired.token]) {
+        expect(result.stdout).not.toContain(token);
+        expect(result.stderr).not.toContain(token);
       }
     }
   });

@@ -91,13 +91,14 @@ function httpsHost(value: unknown): string | undefined {
 }
 
 /**
- * Could the server accept what this CLI refused? Only for a url field with options (hosts the operator may add),
- * holding an https URL whose host this CLI does not list: then the server's catalog is worth asking.
+ * Could the server accept what this CLI refused? Only for a url field (the operator may add hosts to any: a
+ * partner without documented regions lists none here, only the server's catalog has them), holding an https URL
+ * whose host this CLI does not list: then the server's catalog is worth asking.
  */
 export function mayDependOnServer(raw: RawConnectInput, fields: Record<string, string>): boolean {
   const entry = localCatalogEntry(raw.partner);
   return Object.keys(fields).some((name) => {
-    const field = entry?.fields.find((f) => f.name === name && f.options.length > 0);
+    const field = entry?.fields.find((f) => f.name === name && f.kind === "url");
     const host = httpsHost(raw.body[name]);
     return (
       field !== undefined && host !== undefined && !field.options.some((o) => httpsHost(o.value) === host)
@@ -120,7 +121,8 @@ export function parseConnectInput(
 ): { ok: true; input: ConnectRequest; warnings: string[] } | { ok: false; fields: Record<string, string> } {
   const parsed = connectRequestSchema(options).safeParse(raw.body);
   if (!parsed.success) return { ok: false, fields: fieldsOf(parsed.error) };
-  const warnings = inputWarnings(raw.partner, parsed.data).map((w) => w.message);
+  // Judged on what was typed, as the connect form does: normalising may remove what a warning is about (a path).
+  const warnings = inputWarnings(raw.partner, raw.body).map((w) => w.message);
   return { ok: true, input: parsed.data, warnings };
 }
 

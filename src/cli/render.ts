@@ -116,6 +116,8 @@ export function expiryText(
   expiresAt: string | null | undefined,
   source: "graph" | "admin" | null | undefined,
   now: Date = new Date(),
+  /** The partner's catalog `expiryReadFrom` (Microsoft Graph when absent). */
+  readFrom = "Microsoft Graph",
 ): string {
   if (!expiresAt) return "unknown";
   const at = new Date(expiresAt);
@@ -130,7 +132,7 @@ export function expiryText(
         ? "today"
         : `${plural(ago, "day")} ago`;
   const from =
-    source === "graph" ? "read from Microsoft Graph" : source === "admin" ? "typed by an admin" : undefined;
+    source === "graph" ? `read from ${readFrom}` : source === "admin" ? "typed by an admin" : undefined;
   return `${delta > 0 ? "expires" : "expired"} ${day} (${[when, from].filter((x) => x !== undefined).join(", ")})`;
 }
 
@@ -231,7 +233,17 @@ export function renderDetail(integration: Integration, now: Date = new Date()): 
     ...(config.cloud === null ? [] : [row("Cloud", clean(config.cloud))]),
     row(secretLabel(integration.partner), secretText),
     ...(secret.configured
-      ? [row("Secret expiry", expiryText(secret.expiresAt, secret.expirySource, now))]
+      ? [
+          row(
+            "Secret expiry",
+            expiryText(
+              secret.expiresAt,
+              secret.expirySource,
+              now,
+              catalogEntry(integration.partner)?.expiryReadFrom,
+            ),
+          ),
+        ]
       : []),
     row("Features", config.features.length > 0 ? config.features.map(clean).join(", ") : "none"),
     row("Required", permissionText(permissions.required)),

@@ -275,9 +275,11 @@ async function wire(
     queueDepth: () => queueDepth?.() ?? Promise.resolve([]),
     token: env.PATCHBAY_METRICS_TOKEN,
   });
+  const extraSentinelOneHosts = env.PATCHBAY_EXTRA_SENTINELONE_HOSTS;
   const partners = metrics.observe(
     createPartnerRegistry({
       extraHosts,
+      extraSentinelOneHosts,
       entraAuthority: env.PATCHBAY_ENTRA_AUTHORITY,
       graphOrigin: env.PATCHBAY_GRAPH_ORIGIN,
       securityApiOrigin: env.PATCHBAY_SECURITY_API_ORIGIN,
@@ -373,7 +375,7 @@ async function wire(
       return reply.status(503).send({ status: "database_unavailable" });
     }
   });
-  const catalog = { partners: partnerCatalog({ extraHosts }) };
+  const catalog = { partners: partnerCatalog({ extraHosts, extraSentinelOneHosts }) };
   typed.get(
     "/api/partners",
     { config: { auth: "viewer" }, schema: { response: { 200: partnersResponseSchema } } },

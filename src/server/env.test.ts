@@ -16,4 +16,15 @@ describe("parseEnv", () => {
     ).toBe("postgres://localhost/patchbay");
     expect(parseEnv({}).DATABASE_URL).toBeUndefined();
   });
+
+  it("reads PATCHBAY_EXTRA_SENTINELONE_HOSTS as host or host:port, and refuses anything else naming it", () => {
+    expect(
+      parseEnv({ PATCHBAY_EXTRA_SENTINELONE_HOSTS: " S1.Example.GOV , 127.0.0.1:9445 " })
+        .PATCHBAY_EXTRA_SENTINELONE_HOSTS,
+    ).toEqual(["s1.example.gov", "127.0.0.1:9445"]);
+    expect(parseEnv({}).PATCHBAY_EXTRA_SENTINELONE_HOSTS).toEqual([]);
+    expect(() => parseEnv({ PATCHBAY_EXTRA_SENTINELONE_HOSTS: "https://s1.example.gov/" })).toThrow(
+      /PATCHBAY_EXTRA_SENTINELONE_HOSTS\.0: each entry must be host or host:port/,
+    );
+  });
 });

@@ -36,6 +36,8 @@ const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PATCHBAY_EXTRA_DEFENDER_HOSTS: hostList,
+  /** SentinelOne consoles outside .sentinelone.net (on-premises, FedRAMP, a test stand-in): host or host:port. */
+  PATCHBAY_EXTRA_SENTINELONE_HOSTS: hostList,
   PATCHBAY_ENTRA_AUTHORITY: z
     .url({ protocol: /^https$/, error: "must be an https:// URL (msal-node refuses other schemes)" })
     .transform((v) => v.replace(/\/+$/, ""))

@@ -60,6 +60,11 @@ export const partnerCatalogEntrySchema = z.object({
   verifiesWith: z.string(),
   /** How Patchbay learns when the secret expires, shown while it does not know. */
   expiryNote: z.string(),
+  /**
+   * Where verification reads the secret's expiry, for "read from …" (expirySource `graph`). Absent: Microsoft Graph,
+   * where that source was first read from.
+   */
+  expiryReadFrom: z.string().optional(),
   /** After Disconnect: where to revoke the secret at the partner (Patchbay only erased its copy). */
   revokeSecretNote: z.string(),
   /** What a successful check proved, in one sentence. */

@@ -3,6 +3,7 @@
 
 import { FALCON_SEED } from "./falcon-seed";
 import { SIM_SEED, SIM_UNKNOWN_TENANT_ID, simSecretEndDateTime } from "./seed";
+import { SIM_S1_SEED } from "./sentinelone-seed";
 import { startSimulator } from "./server";
 
 function parsePort(name: string, fallback: number): number {
@@ -37,12 +38,13 @@ function table(rows: readonly (readonly string[])[]): string {
 async function main(): Promise<void> {
   const port = parsePort("SIMULATOR_PORT", 9443);
   const decoyPort = parsePort("SIMULATOR_DECOY_PORT", 9444);
+  const sentinelOnePort = parsePort("SIMULATOR_SENTINELONE_PORT", 9445);
   const certDir = process.env.SIMULATOR_CERT_DIR?.trim() || "./data/simulator";
   const host = process.env.SIMULATOR_HOST?.trim() || "127.0.0.1";
 
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
-    sim = await startSimulator({ host, port, decoyPort, certDir });
+    sim = await startSimulator({ host, port, decoyPort, sentinelOnePort, certDir });
   } catch (err) {
     const code = err instanceof Error && "code" in err ? String(err.code) : "";
     const message = err instanceof Error ? err.message : String(err);
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     "Environment for Patchbay (operator-only test seams):",
     "",
     `  PATCHBAY_EXTRA_DEFENDER_HOSTS=${sim.hostPort},${sim.decoyHostPort}`,
+    `  PATCHBAY_EXTRA_SENTINELONE_HOSTS=${sim.sentinelOneHostPort},${sim.decoyHostPort}`,
     `  PATCHBAY_ENTRA_AUTHORITY=${sim.origin}`,
     `  PATCHBAY_GRAPH_ORIGIN=${sim.origin}          (stands in for https://graph.microsoft.com)`,
     `  PATCHBAY_SECURITY_API_ORIGIN=${sim.origin}   (stands in for https://api.security.microsoft.com)`,
@@ -113,6 +116,21 @@ async function main(): Promise<void> {
             `  ${name}: the secret in use ends ${end} (Graph passwordCredentials, hint ${s.appSecret.slice(0, 3)})`,
           ];
     }),
+    "",
+    `SentinelOne console (Management API /web/api/v2.1/, Authorization: ApiToken <token>): ${sim.sentinelOneOrigin}`,
+    "",
+    table([
+      ["Scenario", "Console URL", "API token", "Demonstrates"],
+      ...Object.entries(SIM_S1_SEED).map(([name, s]) => [
+        name,
+        sim.sentinelOneOrigin,
+        s.token,
+        s.description,
+      ]),
+    ]),
+    `  Console answering HTML: Console URL ${sim.decoyOrigin}`,
+    `  Faults: curl --cacert ${sim.certPath} -X PUT ${sim.sentinelOneOrigin}/__simulator/sentinelone/faults/fault \\`,
+    `    -H 'content-type: application/json' -d '{"kind":"rate_limit","retryAfterSeconds":30,"path":"threats"}'`,
     "",
     "More failure paths:",
     `  - Unknown tenant (AADSTS90002): Tenant ID ${SIM_UNKNOWN_TENANT_ID}`,

@@ -49,6 +49,7 @@ import {
   sendJson,
 } from "./http-helpers";
 import { createSimDirectory } from "./seed";
+import { type SentinelOneSimulator, startSentinelOneSimulator } from "./sentinelone-api";
 import { createSigningKey } from "./signing-key";
 import {
   handleThreatProtectionApi,
@@ -94,7 +95,7 @@ export interface SimRequest {
   /** Tenant from the Entra path, or the verified token's `tid` for API calls. */
   readonly tenant?: string;
   /** Which listener received it. */
-  readonly listener: "main" | "decoy";
+  readonly listener: "main" | "decoy" | "sentinelone";
 }
 
 export interface Simulator {
@@ -110,6 +111,9 @@ export interface Simulator {
   /** A second listener answering every path with a 200 HTML portal page ("wrong endpoint"). */
   decoyOrigin: string;
   decoyHostPort: string;
+  /** The SentinelOne console stand-in (its own listener: src/simulator/sentinelone-api.ts). */
+  sentinelOneOrigin: string;
+  sentinelOneHostPort: string;
   certPath: string;
   /** PEM of the self-signed certificate (trust it with `ca` or NODE_EXTRA_CA_CERTS=certPath). */
   cert: string;
@@ -128,6 +132,7 @@ export interface StartSimulatorOptions {
   port?: number;
   certDir?: string;
   decoyPort?: number;
+  sentinelOnePort?: number;
 }
 
 const MAX_LOGGED_REQUESTS = 5_000;
@@ -219,11 +224,16 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const incidentsLimiter = new RateLimiter(INCIDENTS_CALLS_PER_MINUTE);
   const huntingLimiter = new RateLimiter(HUNTING_CALLS_PER_MINUTE);
   const faults = new Map<string, SimFault>();
-  const log: { method: string; path: string; tenant?: string; listener: "main" | "decoy" }[] = [];
+  const log: { method: string; path: string; tenant?: string; listener: SimRequest["listener"] }[] = [];
   const pendingDelays = new Set<() => void>();
   let closing = false;
 
-  const record = (entry: { method: string; path: string; tenant?: string; listener: "main" | "decoy" }) => {
+  const record = (entry: {
+    method: string;
+    path: string;
+    tenant?: string;
+    listener: SimRequest["listener"];
+  }) => {
     log.push(entry);
     if (log.length > MAX_LOGGED_REQUESTS) log.splice(0, log.length - MAX_LOGGED_REQUESTS);
     return entry;
@@ -309,8 +319,10 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     resetBulk();
     incidentsLimiter.reset();
     huntingLimiter.reset();
+    sentinelOne?.reset();
     log.length = 0;
   };
+  let sentinelOne: (SentinelOneSimulator & { reset(): void }) | undefined;
 
   // Set once listening.
   let origin = "";
@@ -569,6 +581,15 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     const decoyHostPort = formatHostPort(host, decoyPort);
     const decoyOrigin = `https://${decoyHostPort}`;
     const falcon = await startFalconSimulator({ cert, key, host });
+    sentinelOne = await startSentinelOneSimulator({
+      cert,
+      key,
+      host,
+      ...(options.sentinelOnePort === undefined ? {} : { port: options.sentinelOnePort }),
+      startedAt,
+      record,
+    });
+    const s1 = sentinelOne;
 
     return {
       origin,
@@ -576,6 +597,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       hostPort,
       decoyOrigin,
       decoyHostPort,
+      sentinelOneOrigin: s1.origin,
+      sentinelOneHostPort: s1.hostPort,
       certPath,
       cert,
       falcon,
@@ -595,10 +618,11 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
         closing = true;
         for (const cancel of [...pendingDelays]) cancel();
         await Promise.all([closeServer(mainServer), closeServer(decoyServer), falcon.close()]);
+        await Promise.all([closeServer(mainServer), closeServer(decoyServer), s1.close()]);
       },
     };
   } catch (err) {
-    await Promise.all([closeServer(mainServer), closeServer(decoyServer)]);
+    await Promise.all([closeServer(mainServer), closeServer(decoyServer), sentinelOne?.close()]);
     throw err;
   }
 }

@@ -18,6 +18,8 @@ export default async function setup(project: TestProject) {
     hostPort: simulator.hostPort,
     decoyOrigin: simulator.decoyOrigin,
     decoyHostPort: simulator.decoyHostPort,
+    sentinelOneOrigin: simulator.sentinelOneOrigin,
+    sentinelOneHostPort: simulator.sentinelOneHostPort,
     certPath: simulator.certPath,
     falconOrigins: simulator.falcon.envValue,
   });
@@ -34,6 +36,8 @@ declare module "vitest" {
       hostPort: string;
       decoyOrigin: string;
       decoyHostPort: string;
+      sentinelOneOrigin: string;
+      sentinelOneHostPort: string;
       certPath: string;
       /** PATCHBAY_FALCON_ORIGINS for the Falcon simulator's clouds. */
       falconOrigins: string;

@@ -49,6 +49,7 @@ export async function createTestApp(
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       PATCHBAY_MASTER_KEY: randomBytes(32).toString("base64"),
       PATCHBAY_EXTRA_DEFENDER_HOSTS: `${simulator.hostPort},${simulator.decoyHostPort}`,
+      PATCHBAY_EXTRA_SENTINELONE_HOSTS: `${simulator.sentinelOneHostPort},${simulator.decoyHostPort}`,
       PATCHBAY_ENTRA_AUTHORITY: simulator.origin,
       PATCHBAY_GRAPH_ORIGIN: simulator.origin,
       PATCHBAY_SECURITY_API_ORIGIN: simulator.origin,
@@ -130,4 +131,31 @@ export async function setSimulatorFault(tenantId: string, fault: SimFault | null
   const response = await request().catch(() => request());
   if (!response.ok && response.status !== 404)
     throw new Error(`simulator refused the fault: ${response.status}`);
+}
+
+/**
+ * Drive the SentinelOne console stand-in of one scenario (src/simulator/sentinelone-api.ts): `fault` (PUT a fault,
+ * DELETE it), `touch` (threats updated now), `remove-agents`; or `reset` every scenario.
+ */
+export async function sentinelOneControl(
+  scenario: string,
+  action: "fault" | "touch" | "remove-agents" | "reset",
+  body: Record<string, unknown> | null,
+): Promise<unknown> {
+  const { sentinelOneOrigin } = inject("simulator");
+  const url =
+    action === "reset"
+      ? `${sentinelOneOrigin}/__simulator/sentinelone/reset`
+      : `${sentinelOneOrigin}/__simulator/sentinelone/${scenario}/${action}`;
+  const method = action === "fault" ? (body === null ? "DELETE" : "PUT") : "POST";
+  const request = () =>
+    fetch(url, {
+      method,
+      ...(body === null
+        ? {}
+        : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    });
+  const response = await request().catch(() => request());
+  if (!response.ok) throw new Error(`simulator refused ${method} ${action}: ${response.status}`);
+  return response.status === 204 ? null : response.json();
 }

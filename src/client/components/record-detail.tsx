@@ -43,6 +43,7 @@ export function RawRecord({ raw }: { raw: unknown }) {
 const portalName: Record<PartnerId, string> = {
   defender: "Microsoft Defender portal",
   crowdstrike: "Falcon console",
+  sentinelone: "SentinelOne console",
 };
 
 /** Only an https link is followed: the URL came from synced data, and `javascript:` or plain http has no place here. */

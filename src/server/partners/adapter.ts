@@ -221,6 +221,14 @@ export interface SyncSource {
   /** That API's limits. */
   readonly limits: ApiLimits;
   readonly intervalMinutes: number;
+  /**
+   * The partner's words for the Data section's notices, where the defaults speak of Microsoft Defender: a devices
+   * source that listed nothing, and what to expect of a first sync.
+   */
+  readonly notices?: {
+    readonly empty?: { readonly message: string; readonly remediation: string };
+    readonly firstSync?: string;
+  };
   /** Fetch one page after `ctx.cursor`. Throws SyncFailure for anything the admin or time must fix. */
   pull(ctx: SyncContext): Promise<SyncPage>;
 }

@@ -4,13 +4,14 @@ import type { PartnerAdapter } from "./adapter";
 import { type FalconPartnerOptions, falconAdapter } from "./crowdstrike/adapter";
 import { defenderAdapter } from "./defender/adapter";
 import type { DefenderSyncOptions } from "./defender/sync";
+import { type SentinelOneOptions, sentinelOneAdapter } from "./sentinelone/adapter";
 
 /**
  * The partners this server connects: the only module that imports partner folders (dependency-cruiser keeps
  * modules/ and jobs/ out of them). Adding a partner is one line here (src/README.md, "Add a partner").
  */
 
-export type PartnerOptions = DefenderSyncOptions & FalconPartnerOptions;
+export type PartnerOptions = DefenderSyncOptions & FalconPartnerOptions & SentinelOneOptions;
 
 export interface PartnerRegistry {
   get(id: string): PartnerAdapter;
@@ -22,6 +23,7 @@ export function createPartnerRegistry(options: PartnerOptions): PartnerRegistry 
   const adapters = new Map<string, PartnerAdapter>([
     ["defender", defenderAdapter(options)],
     ["crowdstrike", falconAdapter(options)],
+    ["sentinelone", sentinelOneAdapter(options)],
   ]);
   const known = [...adapters.keys()].map((id) => `“${id}”`).join(" or ");
   const unknownPartner = () =>

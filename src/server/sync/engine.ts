@@ -374,6 +374,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       table: s.table,
       intervalMinutes: intervalOf(s),
       stream: byId.get(s.id),
+      ...(s.notices ? { notices: s.notices } : {}),
     }));
   }
 

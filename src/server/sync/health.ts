@@ -1,6 +1,7 @@
 import type { IntegrationError } from "../../shared/contract";
 import type { SyncNotice } from "../../shared/data-contract";
 import type { SyncStreamRow } from "../db/schema";
+import type { SyncSource } from "../partners/adapter";
 
 /**
  * Truthful status (issue 8): why a verified connection shows no data, in the seed guide's "No Data Syncing" terms,
@@ -15,6 +16,8 @@ export interface SourceView {
   table: string;
   intervalMinutes: number;
   stream: SyncStreamRow | undefined;
+  /** The partner's own notice texts (SyncSource.notices), when it has them. */
+  notices?: SyncSource["notices"];
 }
 
 /** Failures that time fixes (Patchbay retries); anything else needs a person, so it degrades the connection at once. */
@@ -108,6 +111,7 @@ export function noticesOf(
         source: source.id,
         message: `${source.label}: the first full sync is still running (${read}).`,
         remediation:
+          source.notices?.firstSync ??
           "Nothing to do: a first sync reads up to 90 days within Microsoft's rate limits; allow up to 15 minutes for a large tenant.",
       });
       continue;
@@ -126,8 +130,11 @@ export function noticesOf(
       notices.push({
         code: "no_devices_onboarded",
         source: source.id,
-        message: "Devices: Microsoft Defender lists no onboarded devices for this tenant.",
+        message:
+          source.notices?.empty?.message ??
+          "Devices: Microsoft Defender lists no onboarded devices for this tenant.",
         remediation:
+          source.notices?.empty?.remediation ??
           "Onboard devices in the Microsoft Defender portal (Settings → Endpoints → Onboarding); they appear here after the next devices sync (every 6 hours, or Sync now).",
       });
     }

@@ -20,6 +20,15 @@ import {
   defenderUpdateSchema,
 } from "./defender/schema";
 import type { PartnerId } from "./ids";
+import { sentinelOneCatalogEntry } from "./sentinelone/catalog";
+import { sentinelOneCli } from "./sentinelone/cli";
+import {
+  apiTokenSchema,
+  sentinelOneConfigSchema,
+  sentinelOneConnectSchema,
+  sentinelOneInputWarnings,
+  sentinelOneUpdateSchema,
+} from "./sentinelone/schema";
 import type { PartnerCli, PartnerSchemaOptions } from "./types";
 
 export type { PartnerCli, PartnerSchemaOptions } from "./types";
@@ -62,6 +71,15 @@ const partners: Record<PartnerId, PartnerModule> = {
     warnings: falconInputWarnings,
     cli: falconCli,
   },
+  sentinelone: {
+    catalog: (o) => sentinelOneCatalogEntry(o.extraSentinelOneHosts),
+    connect: (o) => sentinelOneConnectSchema(o.extraSentinelOneHosts),
+    update: (o) => sentinelOneUpdateSchema(o.extraSentinelOneHosts),
+    secret: { field: "apiToken", schema: apiTokenSchema },
+    replaceSecret: (apiToken) => ({ apiToken }),
+    warnings: sentinelOneInputWarnings,
+    cli: sentinelOneCli,
+  },
 };
 
 /** `GET /api/partners`. */
@@ -71,12 +89,20 @@ export function partnerCatalog(options: PartnerSchemaOptions = {}): PartnerCatal
 
 /** The connect request: a union discriminated on `partner`, one member per partner. */
 export function connectRequestSchema(options: PartnerSchemaOptions = {}) {
-  return z.discriminatedUnion("partner", [defenderConnectSchema(options.extraHosts), falconConnectSchema()]);
+  return z.discriminatedUnion("partner", [
+    defenderConnectSchema(options.extraHosts),
+    falconConnectSchema(),
+    sentinelOneConnectSchema(options.extraSentinelOneHosts),
+  ]);
 }
 
 /** `PATCH /api/integrations/:id`: the change schemas of every partner. */
 export function updateRequestSchema(options: PartnerSchemaOptions = {}) {
-  return z.union([defenderUpdateSchema(options.extraHosts), falconUpdateSchema()]);
+  return z.union([
+    defenderUpdateSchema(options.extraHosts),
+    falconUpdateSchema(),
+    sentinelOneUpdateSchema(options.extraSentinelOneHosts),
+  ]);
 }
 
 /** What the browser and the CLI send to connect, test or change, whichever partner it is. */
@@ -95,16 +121,23 @@ export interface CommonChange {
 export type ChangeRequest = UpdateRequest | CommonChange;
 
 /** Any partner's stored config (its own fields plus `cloud` and `features`), as the API serves it. */
-export const storedConfigSchema = z.union([defenderConfigSchema, falconConfigSchema]);
+export const storedConfigSchema = z.union([
+  defenderConfigSchema,
+  falconConfigSchema,
+  sentinelOneConfigSchema,
+]);
 export type StoredConfig = z.output<typeof storedConfigSchema>;
 
-/** The options a catalog entry was built with (the operator's hosts it lists), so a client validates alike. */
+/**
+ * The options a catalog entry was built with (the operator's hosts it lists), so a client validates alike. An entry
+ * lists only its own partner's hosts, so they serve as whichever partner's setting that entry's schema reads.
+ */
 export function schemaOptionsOf(entry: PartnerCatalogEntry): PartnerSchemaOptions {
   const extraHosts = entry.fields
     .flatMap((field) => field.options)
     .filter((option) => option.operatorConfigured)
     .map((option) => option.value.replace(/^https:\/\//, ""));
-  return { extraHosts };
+  return { extraHosts, extraSentinelOneHosts: extraHosts };
 }
 
 /** One partner's connect schema, as its catalog entry describes it. */

@@ -1,9 +1,11 @@
 /** What each partner folder under src/shared/partners/ provides to the registry beside its schemas. */
 
-/** Settings of this Patchbay that change what a partner accepts: the operator's extra Defender hosts. */
+/** Settings of this Patchbay that change what a partner accepts: the operator's extra hosts of each partner. */
 export interface PartnerSchemaOptions {
   /** `PATCHBAY_EXTRA_DEFENDER_HOSTS`, so the browser and the CLI validate as the server does. */
   extraHosts?: readonly string[];
+  /** `PATCHBAY_EXTRA_SENTINELONE_HOSTS`: consoles outside .sentinelone.net (on-premises, FedRAMP, the simulator). */
+  extraSentinelOneHosts?: readonly string[];
 }
 
 /** How `patchbay partner attach --api … --user … --secret …` maps onto a partner's connect request. */

@@ -39,7 +39,6 @@ describe("AdminConsent", () => {
   });
 
   it("signs in at the connection's cloud: GCC High uses login.microsoftonline.us", () => {
-    const base = makeIntegration();
     setup(
       makeIntegration({
         config: {
@@ -47,7 +46,7 @@ describe("AdminConsent", () => {
           tenantId: TENANT,
           appId: APP,
           cloud: "gcc-high",
-          features: base.config.features,
+          features: ["alerts", "devices"],
         },
       }),
     );

@@ -284,7 +284,10 @@ export function IntegrationDetail({ integration, partner, readOnlyReason }: Inte
       <Section id="section-config" title="Configuration">
         <IntegrationConfig integration={integration} partner={partner} />
       </Section>
-      <Section id="section-secret" title="App Secret">
+      <Section
+        id="section-secret"
+        title={partner?.fields.find((field) => field.kind === "secret")?.label ?? "Secret"}
+      >
         <SecretSection
           integration={integration}
           partner={partner}

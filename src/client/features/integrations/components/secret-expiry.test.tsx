@@ -2,6 +2,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { Integration } from "../../../../shared/contract";
+import { partnerCatalog } from "../../../../shared/partners/registry";
 import { erasedSecret, makeIntegration } from "../integration-fixtures";
 import { type SaveExpiryResult, SecretExpiry } from "./secret-expiry";
 
@@ -45,6 +46,18 @@ describe("SecretExpiry", () => {
     expect(container.querySelector(`time[datetime="${expiresAt}"]`)).toBeInTheDocument();
     expect(screen.getByText("· read from Microsoft Graph")).toBeInTheDocument();
     expect(screen.queryByLabelText("Secret expires on")).not.toBeInTheDocument();
+  });
+
+  it("names where another partner's verification read the expiry (SentinelOne)", () => {
+    const sentinelOne = partnerCatalog().find((entry) => entry.id === "sentinelone");
+    render(
+      <SecretExpiry
+        integration={withSecret({ expiresAt: inDays(200), expirySource: "graph" })}
+        partner={sentinelOne}
+        onSaveExpiry={vi.fn()}
+      />,
+    );
+    expect(screen.getByText("· read from SentinelOne")).toBeInTheDocument();
   });
 
   it("says how long ago an expired secret expired", () => {

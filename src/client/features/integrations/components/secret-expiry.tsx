@@ -172,7 +172,9 @@ export function SecretExpiry({ integration, partner, onSaveExpiry, readOnlyReaso
       <p className={styles.line}>
         <ExpiryStatement expiresAt={secret.expiresAt} />
         {secret.expiresAt && source ? (
-          <span className={styles.source}>· {expirySourceText[source]}</span>
+          <span className={styles.source}>
+            {`· ${source === "graph" && partner?.expiryReadFrom ? `read from ${partner.expiryReadFrom}` : expirySourceText[source]}`}
+          </span>
         ) : null}
       </p>
       {reportNote ? <p className={styles.muted}>{reportNote}</p> : null}

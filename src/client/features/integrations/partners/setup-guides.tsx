@@ -2,6 +2,7 @@ import type { ComponentType } from "react";
 import type { PartnerId } from "../../../../shared/partners/ids";
 import { FalconSetupGuide } from "./crowdstrike/setup-guide";
 import { DefenderSetupGuide } from "./defender/setup-guide";
+import { SentinelOneSetupGuide } from "./sentinelone/setup-guide";
 import type { SetupGuideProps } from "./types";
 
 /**
@@ -14,6 +15,7 @@ export type { SetupGuideProps } from "./types";
 const guides: Record<PartnerId, ComponentType<SetupGuideProps>> = {
   defender: DefenderSetupGuide,
   crowdstrike: FalconSetupGuide,
+  sentinelone: SentinelOneSetupGuide,
 };
 
 export function PartnerSetupGuide({ partner, draft }: SetupGuideProps) {
