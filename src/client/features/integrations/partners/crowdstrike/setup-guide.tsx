@@ -2,7 +2,7 @@ import { Info } from "lucide-react";
 import { CopyButton } from "../../../../components/copy-button";
 import { NewTabLink } from "../../../../components/new-tab-link";
 import { featureLabel, permissionsForFeatures } from "../../features";
-import styles from "../defender/setup-guide.module.css";
+import styles from "../setup-guide.module.css";
 import type { SetupGuideProps } from "../types";
 
 /**
@@ -50,7 +50,7 @@ export function FalconSetupGuide({ partner, draft }: SetupGuideProps) {
 
       <section className={styles.section}>
         <h3>IP allowlist</h3>
-        <p className={styles.consent}>
+        <p className={styles.callout}>
           <Info size={16} aria-hidden="true" />
           <span>
             If your Falcon tenant restricts API clients to listed addresses, add the address this Patchbay

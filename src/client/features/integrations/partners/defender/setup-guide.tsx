@@ -17,8 +17,8 @@ import {
   permissionsForFeatures,
   portalTabOf,
 } from "../../features";
+import styles from "../setup-guide.module.css";
 import type { SetupGuideProps } from "../types";
-import styles from "./setup-guide.module.css";
 
 /** Each distinct Entra admin center, with the clouds it serves. */
 function entraPortals(): Array<{ url: string; clouds: string }> {
@@ -142,7 +142,7 @@ export function DefenderSetupGuide({ partner, draft }: SetupGuideProps) {
 
       <section className={styles.section}>
         <h3>Admin consent</h3>
-        <p className={styles.consent}>
+        <p className={styles.callout}>
           <Info size={16} aria-hidden="true" />
           <span>
             After adding the permissions, choose <strong>Grant admin consent</strong>. Without consent the

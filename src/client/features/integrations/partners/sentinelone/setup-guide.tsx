@@ -6,8 +6,8 @@ import {
   SENTINELONE_API_PREFIX,
 } from "../../../../../shared/partners/sentinelone";
 import { type ConnectDraft, permissionsForFeatures } from "../../features";
+import styles from "../setup-guide.module.css";
 import type { SetupGuideProps } from "../types";
-import styles from "./setup-guide.module.css";
 
 /** What Patchbay will call for the Console URL typed so far, or undefined while it is not a console address. */
 export function draftApiBase(
@@ -79,7 +79,7 @@ export function SentinelOneSetupGuide({ partner, draft }: SetupGuideProps) {
 
       <section className={styles.section}>
         <h3>What Patchbay checks</h3>
-        <p className={styles.note}>
+        <p className={styles.callout}>
           <Info size={16} aria-hidden="true" />
           <span>
             Test connection calls the Management API
