@@ -40,12 +40,16 @@ test("an admin connects CrowdStrike Falcon by auto-discovery, sees its alerts, a
   }).toPass({ timeout: 60_000 });
   await expect(page.getByRole("table")).toContainText("Suspicious process");
 
+  // Disconnect and delete what the sync stored (specs that count synced records then see none of it).
   await page.goto(detail);
-  await page.getByRole("button", { name: /^Disconnect/ }).click();
+  await page.getByRole("button", { name: "Delete synced data and disconnect" }).click();
   const dialog = page.getByRole("alertdialog");
   await expect(dialog).toContainText("Client Secret");
-  await dialog.getByRole("button", { name: "Disconnect" }).click();
+  await expectNoAxeViolations(page);
+  await dialog.getByRole("button", { name: "Delete and disconnect" }).click();
   await expect(page.getByText("Disconnected", { exact: true }).first()).toBeVisible();
+  await page.goto("/alerts?partner=crowdstrike");
+  await expect(page.getByText(/No alerts/).first()).toBeVisible();
 });
 
 test("a Falcon client without Alerts: Read connects degraded, naming the scope or the allowlist", async ({

@@ -170,6 +170,7 @@ test("a newcomer connects Lamna Healthcare and sees its alerts and devices arriv
   await expect(perDay.getByRole("rowheader")).toHaveCount(14);
   await expect(perDay.getByRole("columnheader")).toHaveText([
     "Day",
+    "Critical",
     "High",
     "Medium",
     "Low",
@@ -212,6 +213,7 @@ test("the Data section of a synced connection shows alerts by severity and devic
   await expect(perDay).toBeVisible();
   await expect(perDay.getByRole("columnheader")).toHaveText([
     "Day",
+    "Critical",
     "High",
     "Medium",
     "Low",

@@ -90,7 +90,8 @@ test("a keyboard user finds a connection by name in the grouped cards, and axe f
   await expect(page.getByRole("status")).toHaveText("1 partner matches “fabrikam”.");
   await expect(card.getByRole("link", { name: `Manage ${FABRIKAM}` })).toBeVisible();
   await expect(card.getByRole("link", { name: `Manage ${CONTOSO}` })).toHaveCount(0);
-  await expect(card).toContainText("1 other connection does not match the search.");
+  // Other specs' connections (disconnected ones are listed too) share the card: how many depends on the run.
+  await expect(card).toContainText(/\d+ other connections? do(es)? not match the search\./);
   await expectNoAxeViolations(page);
 
   // Open the match with Tab and Enter; Back returns to the same search.
@@ -110,8 +111,8 @@ test("a keyboard user finds a connection by name in the grouped cards, and axe f
 
   // Nothing matches: said once, in the live region and the page, with a way back.
   await page.keyboard.press("Control+A");
-  await page.keyboard.type("crowdstrike");
-  await expect(page.getByRole("status")).toHaveText("No partner matches “crowdstrike”.");
+  await page.keyboard.type("okta");
+  await expect(page.getByRole("status")).toHaveText("No partner matches “okta”.");
   await expect(page.getByRole("article")).toHaveCount(0);
   await expect(page.getByRole("region", { name: "EDR" })).toHaveCount(0);
   await expectNoAxeViolations(page);
