@@ -196,6 +196,7 @@ await postgresRun();
 // The benchmark in its short mode: no timing is judged, but a benchmark nothing runs stops running (it did once).
 await check("benchmark (short)", bin("tsx"), ["src/server/bench.ts", "--short"]);
 await check("sync benchmark (short)", bin("tsx"), ["src/server/sync/bench.ts", "--short"]);
+await check("startup benchmark (short)", bin("tsx"), ["src/server/bench-startup.ts", "--short"]);
 const built = await check("build", bin("vite"), ["build", "--logLevel", "warn"]);
 if (built) {
   process.stdout.write("\n::: browser tests (playwright)\n");
