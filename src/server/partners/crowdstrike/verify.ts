@@ -16,6 +16,7 @@ import {
 import {
   type Credentials,
   callFalcon,
+  cloudOfOrigin,
   type FalconOrigins,
   type FalconToken,
   mintToken,
@@ -129,10 +130,7 @@ export async function verifyFalconConnection(
 
     // Cloud: X-CS-Region names the client's cloud; a token from elsewhere works only there (401 invalid bearer).
     t0 = Date.now();
-    const mintedIn =
-      (Object.keys(options.origins) as FalconCloudId[]).find(
-        (c) => options.origins[c] === first.token.origin,
-      ) ?? firstCloud;
+    const mintedIn = cloudOfOrigin(options.origins, first.token.origin) ?? firstCloud;
     cloud = first.token.region ?? mintedIn;
     if (cloud !== mintedIn) {
       const regional = await mintToken(

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type {
   FeatureResult,
   IntegrationError,
-  PermissionRef,
+  Permissions,
   SecretExpiry,
   VerificationReport,
   VerificationStep,
@@ -120,12 +120,7 @@ export async function verifySentinelOneConnection(
     input.features && input.features.length > 0 ? input.features : SENTINELONE_DEFAULT_FEATURES;
   const enabled = sentinelOneFeatures.filter((f) => enabledIds.includes(f.id));
   const required = sentinelOnePermissionsFor(enabledIds);
-  const permissions = {
-    required,
-    granted: [] as PermissionRef[],
-    missing: [] as PermissionRef[],
-    unused: [] as PermissionRef[],
-  };
+  const permissions: Permissions = { required, granted: [], missing: [], unused: [] };
   const results = new Map<SentinelOneFeatureId, FeatureResult>();
   let secretExpiry: SecretExpiry | undefined;
   let firstError: IntegrationError | undefined;
