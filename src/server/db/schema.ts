@@ -388,13 +388,13 @@ export const software = pgTable(
 );
 
 /**
- * Calls made against a partner API's limits, per key (tenant + app + API), shared by every instance: a fixed
- * minute and a fixed hour window, and a block until a 429's Retry-After has passed.
+ * Calls made against a partner API's limits, per key (tenant + app + API), shared by every instance: when each call
+ * of the last minute was made (a sliding minute, as the partners count it), a fixed hour window, and a block until a
+ * 429's Retry-After has passed.
  */
 export const rateBudgets = pgTable("rate_budgets", {
   key: text("key").primaryKey(),
-  minuteStart: at("minute_start").notNull(),
-  minuteCount: integer("minute_count").notNull().default(0),
+  minuteCalls: at("minute_calls").array().notNull().default(sql`'{}'`),
   hourStart: at("hour_start").notNull(),
   hourCount: integer("hour_count").notNull().default(0),
   blockedUntil: at("blocked_until"),

@@ -1,0 +1,1 @@
+ALTER TABLE "rate_budgets" ADD COLUMN "minute_calls" timestamp with time zone[] DEFAULT '{}' NOT NULL;
