@@ -223,8 +223,14 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         const page = await next.pulled;
         pages += 1;
         // Fetch the next page while this one is written: its cursor is known now, and the partner's latency and
-        // the database's write then overlap instead of adding up. It is only used if this page commits.
-        if (!page.done && pages < options.maxPages) next = pull(page.cursor);
+        // the database's write then overlap instead of adding up. It is only used if this page commits. It gets a
+        // turn of the event loop first, to take its rate budget and send its request: the embedded database runs
+        // one statement at a time, and the write would otherwise go first and leave the request waiting behind it
+        // (at 100,000 alerts that was a third of a second per page, a fifth of the sync).
+        if (!page.done && pages < options.maxPages) {
+          next = pull(page.cursor);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         for (const bad of page.malformed) {
           log.warn(
             { integrationId, source: sourceId, recordId: bad.id, reason: bad.reason },
