@@ -1,5 +1,4 @@
-import { type AnyColumn, and, asc, count, desc, eq, ilike, isNull, or, type SQL, sql } from "drizzle-orm";
-import { z } from "zod";
+import { type AnyColumn, and, count, eq, ilike, isNull, or, sql } from "drizzle-orm";
 import {
   type AlertQuery,
   type AlertSummary,
@@ -15,7 +14,7 @@ import {
 import { partnerIdSchema } from "../../../shared/partners/ids";
 import type { Database } from "../../db/client";
 import { alerts, devices, incidents, software, vulnerabilities } from "../../db/schema";
-import { AppError } from "../../lib/app-error";
+import { keyset, likePattern, pageOf, type Sort } from "../../lib/keyset";
 
 /**
  * The synced-data lists: filtered on the normalised columns, sorted on the server, paged with an opaque keyset
@@ -25,72 +24,6 @@ import { AppError } from "../../lib/app-error";
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 const severityOf = (value: string) => alertSeverities.find((s) => s === value) ?? "unknown";
-
-/** `%`, `_` and `\` match themselves in a search. */
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-const badCursor = () =>
-  new AppError(400, "validation_failed", "Check cursor: it is not one this server issued.", {
-    cursor: "cursor is not one this server issued for this sort; start again without it.",
-  });
-
-/** One sort a list offers: the SQL it orders by, the type to compare a cursor's value as, and a row's value. */
-interface Sort<Row> {
-  name: string;
-  expr: SQL | AnyColumn;
-  cast: "timestamptz" | "integer" | "text";
-  value(row: Row): string;
-}
-
-/** Page `rows` (fetched with limit + 1) and issue the cursor after the last one. */
-function pageOf<Row extends { id: string }, T>(
-  rows: Row[],
-  limit: number,
-  sort: Sort<Row>,
-  order: "asc" | "desc",
-  map: (row: Row) => T,
-) {
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > limit && last
-      ? Buffer.from(JSON.stringify([sort.name, order, sort.value(last), last.id]), "utf8").toString(
-          "base64url",
-        )
-      : null;
-  return { items: page.map(map), nextCursor };
-}
-
-/** The ORDER BY and, after a cursor, the WHERE that continues exactly where the previous page ended. */
-function keyset<Row>(sort: Sort<Row>, order: "asc" | "desc", id: AnyColumn, cursor: string | undefined) {
-  const orderBy = order === "asc" ? [asc(sort.expr), asc(id)] : [desc(sort.expr), desc(id)];
-  if (cursor === undefined) return { orderBy, after: undefined };
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw badCursor();
-  }
-  if (
-    !Array.isArray(parts) ||
-    parts.length !== 4 ||
-    parts[0] !== sort.name ||
-    parts[1] !== order ||
-    typeof parts[2] !== "string" ||
-    !z.uuid().safeParse(parts[3]).success ||
-    (sort.cast === "timestamptz" && !z.iso.datetime().safeParse(parts[2]).success) ||
-    (sort.cast === "integer" && !/^-?\d{1,9}$/.test(parts[2]))
-  ) {
-    throw badCursor();
-  }
-  const value = sql`cast(${parts[2]} as ${sql.raw(sort.cast)})`;
-  const lastId = sql`cast(${parts[3]} as uuid)`;
-  const after =
-    order === "asc"
-      ? sql`(${sort.expr} > ${value} or (${sort.expr} = ${value} and ${id} > ${lastId}))`
-      : sql`(${sort.expr} < ${value} or (${sort.expr} = ${value} and ${id} < ${lastId}))`;
-  return { orderBy, after };
-}
 
 const common = (
   table: { partner: AnyColumn; integrationId: AnyColumn },
