@@ -72,7 +72,8 @@ async function connectAndSync(
 
 /** Lamna Healthcare with its first sync complete: an earlier test's connection, or a new one. */
 async function syncedLamna(request: APIRequestContext): Promise<string> {
-  const list = (await json(request, "/api/integrations")).integrations;
+  const list = (await json(request, `/api/integrations?q=${encodeURIComponent(LAMNA)}&limit=500`))
+    .integrations;
   for (const item of Array.isArray(list) ? (list as Json[]) : []) {
     if (item.name === LAMNA && typeof item.id === "string" && (await firstSyncDone(request, item.id)))
       return item.id;

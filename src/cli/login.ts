@@ -39,7 +39,7 @@ export async function login(
 
   const client = new ApiClient({ baseUrl: url, token, userAgent: userAgent() });
   await withSpinner(ctx.term, "Checking the token…", () =>
-    client.request({ method: "GET", path: "api/integrations", schema: integrationListSchema }),
+    client.request({ method: "GET", path: "api/integrations?limit=1", schema: integrationListSchema }),
   );
   const path = profilePath(env);
   await writeProfile(path, { url, token });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type PartnerId, partnerIdSchema, partnersResponseSchema } from "../shared/catalog";
 import {
   type Integration,
+  type IntegrationList,
   integrationListSchema,
   integrationSchema,
   verificationReportSchema,
@@ -131,6 +132,24 @@ function candidatesError(partner: PartnerId | undefined, candidates: Integration
   );
 }
 
+/** Every connection (of one partner), following the list's pages. */
+async function allIntegrations(client: ApiClient, partner: PartnerId | undefined): Promise<Integration[]> {
+  const all: Integration[] = [];
+  for (let cursor: string | null = null; ; ) {
+    const query = new URLSearchParams({ limit: "500" });
+    if (partner !== undefined) query.set("partner", partner);
+    if (cursor !== null) query.set("cursor", cursor);
+    const page: IntegrationList = await client.request({
+      method: "GET",
+      path: `api/integrations?${query}`,
+      schema: integrationListSchema,
+    });
+    all.push(...page.integrations);
+    cursor = page.nextCursor;
+    if (cursor === null) return all;
+  }
+}
+
 async function selectConnection(
   client: ApiClient,
   partner: PartnerId | undefined,
@@ -151,12 +170,7 @@ async function selectConnection(
     }
     return integration;
   }
-  const { integrations } = await client.request({
-    method: "GET",
-    path: "api/integrations",
-    schema: integrationListSchema,
-  });
-  const ofPartner = integrations.filter((i) => partner === undefined || i.partner === partner);
+  const ofPartner = await allIntegrations(client, partner);
   const active = ofPartner.filter((i) => i.status !== "disconnected");
   const [only] = active;
   if (active.length === 1 && only !== undefined) return only;
@@ -280,11 +294,9 @@ export async function detach(
 export async function list(ctx: Context, partnerName: string | undefined): Promise<ExitCode> {
   const partner = resolvePartner(partnerName, false);
   const client = await ctx.client();
-  const response = await withSpinner(ctx.term, "Loading…", () =>
-    client.request({ method: "GET", path: "api/integrations", schema: integrationListSchema }),
-  );
-  const integrations = response.integrations.filter((i) => partner === undefined || i.partner === partner);
-  print(ctx, { integrations }, () =>
+  const integrations = await withSpinner(ctx.term, "Loading…", () => allIntegrations(client, partner));
+  // Every page was read: the JSON is the API's list shape, complete.
+  print(ctx, { integrations, nextCursor: null }, () =>
     integrations.length > 0
       ? renderList(integrations)
       : [

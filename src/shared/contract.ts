@@ -135,7 +135,11 @@ export const integrationSchema = z.object({
 });
 export type Integration = z.infer<typeof integrationSchema>;
 
-export const integrationListSchema = z.object({ integrations: z.array(integrationSchema) });
+export const integrationListSchema = z.object({
+  integrations: z.array(integrationSchema),
+  /** The next page's cursor (GET /api/integrations?cursor=…), null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 export type IntegrationList = z.infer<typeof integrationListSchema>;
 
 export const integrationEventKinds = [

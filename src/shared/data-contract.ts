@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { integrationStatusSchema } from "./contract";
 import { partnerIdSchema } from "./partners/ids";
 
 /**
@@ -260,6 +261,28 @@ export const alertQuerySchema = z.object({
   to,
 });
 export type AlertQuery = z.infer<typeof alertQuerySchema>;
+
+export const integrationSorts = ["createdAt", "name"] as const;
+
+/**
+ * GET /api/integrations: the connections, paged like every list (default 100 a page, so a console with a handful
+ * sees them all in one answer). Default sort createdAt, newest first.
+ */
+export const integrationListQuerySchema = z.object({
+  limit: limit.unwrap().default(100),
+  cursor,
+  sort: sortOf(integrationSorts),
+  order,
+  status: z
+    .enum(integrationStatusSchema.exclude(["checking"]).options, {
+      error: "status must be one of: connected, degraded, error, disconnected.",
+    })
+    .optional(),
+  partner: partnerIdSchema.optional(),
+  /** Searches the connection's name, and matches its id exactly. */
+  q: text("q"),
+});
+export type IntegrationListQuery = z.infer<typeof integrationListQuerySchema>;
 
 export const incidentQuerySchema = z.object({
   limit,

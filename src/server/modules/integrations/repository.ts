@@ -1,6 +1,9 @@
-import { and, desc, eq, isNotNull, isNull, lt, ne, or } from "drizzle-orm";
+import { and, desc, eq, ilike, isNotNull, isNull, lt, ne, notInArray, or, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { IntegrationListQuery } from "../../../shared/data-contract";
 import type { Database } from "../../db/client";
 import { type IntegrationRow, integrationEvents, integrations, type StoredConfig } from "../../db/schema";
+import { keyset, likePattern, pageOf, type Sort } from "../../lib/keyset";
 import { cleanUpstream, cleanUpstreamText, cleanUpstreamValues } from "../../lib/upstream-text";
 import { type AuditEntry, recordAudit } from "../audit/audit";
 
@@ -23,6 +26,36 @@ export function isActiveConnectionConflict(error: unknown): boolean {
     if (Reflect.get(e, "code") === UNIQUE_VIOLATION) return true;
   }
   return false;
+}
+
+const byCreated: Sort<IntegrationRow> = {
+  name: "createdAt",
+  expr: integrations.createdAt,
+  cast: "timestamptz",
+  value: (row) => row.createdAt.toISOString(),
+};
+const byName: Sort<IntegrationRow> = {
+  name: "name",
+  expr: integrations.name,
+  cast: "text",
+  value: (row) => row.name,
+};
+
+/** The status a connection shows (toIntegration): a connected one whose sync has stalled shows degraded. */
+function statusIs(status: "connected" | "degraded" | "error" | "disconnected"): SQL | undefined {
+  switch (status) {
+    case "connected":
+      return and(eq(integrations.status, "connected"), isNull(integrations.syncIssue));
+    case "degraded":
+      return or(
+        eq(integrations.status, "degraded"),
+        and(eq(integrations.status, "connected"), isNotNull(integrations.syncIssue)),
+      );
+    case "disconnected":
+      return eq(integrations.status, "disconnected");
+    case "error":
+      return notInArray(integrations.status, ["connected", "degraded", "disconnected"]);
+  }
 }
 
 export function createIntegrationRepository(db: Database) {
@@ -56,8 +89,31 @@ export function createIntegrationRepository(db: Database) {
   });
 
   return {
-    async list(): Promise<IntegrationRow[]> {
-      return db.select().from(integrations).orderBy(desc(integrations.createdAt));
+    /** One page of GET /api/integrations: filtered, sorted and continued from a cursor in SQL. */
+    async page(query: IntegrationListQuery): Promise<{ rows: IntegrationRow[]; nextCursor: string | null }> {
+      const sort = query.sort === "name" ? byName : byCreated;
+      const order = query.order ?? (query.sort === "name" ? "asc" : "desc");
+      const { orderBy, after } = keyset(sort, order, integrations.id, query.cursor);
+      const rows = await db
+        .select()
+        .from(integrations)
+        .where(
+          and(
+            after,
+            query.partner ? eq(integrations.partner, query.partner) : undefined,
+            query.status ? statusIs(query.status) : undefined,
+            query.q
+              ? or(
+                  ilike(integrations.name, likePattern(query.q)),
+                  z.uuid().safeParse(query.q).success ? eq(integrations.id, query.q) : undefined,
+                )
+              : undefined,
+          ),
+        )
+        .orderBy(...orderBy)
+        .limit(query.limit + 1);
+      const { items, nextCursor } = pageOf(rows, query.limit, sort, order, (row) => row);
+      return { rows: items, nextCursor };
     },
 
     async get(id: string): Promise<IntegrationRow | undefined> {

@@ -35,9 +35,14 @@ const connectBody = (scenario: keyof typeof SIM_SEED, overrides: Record<string, 
 
 async function disconnectAll() {
   const list = integrationListSchema.parse(
-    (await t.inject({ method: "GET", url: "/api/integrations" })).json(),
+    (await t.inject({ method: "GET", url: "/api/integrations?status=connected&limit=500" })).json(),
   );
-  for (const i of list.integrations) await t.inject({ method: "DELETE", url: `/api/integrations/${i.id}` });
+  const degraded = integrationListSchema.parse(
+    (await t.inject({ method: "GET", url: "/api/integrations?status=degraded&limit=500" })).json(),
+  );
+  for (const i of [...list.integrations, ...degraded.integrations]) {
+    await t.inject({ method: "DELETE", url: `/api/integrations/${i.id}` });
+  }
 }
 
 async function connect(scenario: keyof typeof SIM_SEED, overrides: Record<string, unknown> = {}) {
@@ -259,6 +264,94 @@ describe("connect, manage and disconnect", () => {
       const response = await t.inject({ method: "GET", url: `/api/integrations/${id}` });
       expect(response.statusCode).toBe(404);
       expect(apiErrorSchema.parse(response.json()).error.code).toBe("not_found");
+    }
+  });
+});
+
+describe("the connections list", () => {
+  const list = async (query: string) => {
+    const response = await t.inject({ method: "GET", url: `/api/integrations?${query}` });
+    expect(response.statusCode, response.body).toBe(200);
+    return integrationListSchema.parse(response.json());
+  };
+  const ids: string[] = [];
+  beforeAll(async () => {
+    await disconnectAll();
+    // Newest last: two disconnected, one connected, one degraded (a feature's permission missing).
+    for (const name of ["Paging Alpha", "Paging Bravo"]) {
+      const made = await connect("healthy", { name });
+      await t.inject({ method: "DELETE", url: `/api/integrations/${made.id}` });
+      ids.push(made.id);
+    }
+    ids.push((await connect("healthy", { name: "Paging Charlie" })).id);
+    ids.push((await connect("machinesOnly", { name: "Paging Delta" })).id);
+  });
+
+  it("pages newest first with a cursor: every connection once, in order", async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: Awaited<ReturnType<typeof list>> = await list(
+        `q=Paging&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      expect(page.integrations.length).toBeLessThanOrEqual(3);
+      seen.push(...page.integrations.map((i) => i.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor !== null);
+    expect(pages).toBe(2);
+    expect(seen).toEqual([...ids].reverse());
+  });
+
+  it("filters by status as the connection shows it, by partner, and by name or id", async () => {
+    expect((await list("q=Paging&status=disconnected")).integrations.map((i) => i.name)).toEqual([
+      "Paging Bravo",
+      "Paging Alpha",
+    ]);
+    expect((await list("q=Paging&status=connected")).integrations.map((i) => i.name)).toEqual([
+      "Paging Charlie",
+    ]);
+    expect((await list("q=Paging&status=degraded")).integrations.map((i) => i.name)).toEqual([
+      "Paging Delta",
+    ]);
+    expect((await list("q=Paging&partner=crowdstrike")).integrations).toEqual([]);
+    expect((await list("q=charl")).integrations.map((i) => i.name)).toEqual(["Paging Charlie"]);
+    expect((await list(`q=${ids[0]}`)).integrations.map((i) => i.name)).toEqual(["Paging Alpha"]);
+    // A search is text, not a pattern.
+    expect((await list("q=Pag%25ing")).integrations).toEqual([]);
+  });
+
+  it("sorts by name, either way", async () => {
+    const names = (page: Awaited<ReturnType<typeof list>>) => page.integrations.map((i) => i.name);
+    expect(names(await list("q=Paging&sort=name"))).toEqual([
+      "Paging Alpha",
+      "Paging Bravo",
+      "Paging Charlie",
+      "Paging Delta",
+    ]);
+    const first = await list("q=Paging&sort=name&order=desc&limit=2");
+    expect(names(first)).toEqual(["Paging Delta", "Paging Charlie"]);
+    const rest = await list(`q=Paging&sort=name&order=desc&limit=2&cursor=${first.nextCursor}`);
+    expect(names(rest)).toEqual(["Paging Bravo", "Paging Alpha"]);
+  });
+
+  it("answers a bad query with a 400 naming the parameter, never a 500", async () => {
+    const createdCursor = (await list("q=Paging&limit=1")).nextCursor;
+    for (const [query, field] of [
+      ["limit=0", "limit"],
+      ["limit=501", "limit"],
+      ["status=checking", "status"],
+      ["sort=tenant", "sort"],
+      ["cursor=not-a-cursor", "cursor"],
+      // A cursor issued for another sort is refused, not read as a wrong page.
+      [`sort=name&cursor=${createdCursor}`, "cursor"],
+    ] as const) {
+      const response = await t.inject({ method: "GET", url: `/api/integrations?${query}` });
+      expect(response.statusCode, query).toBe(400);
+      const body = apiErrorSchema.parse(response.json());
+      expect(body.error.code).toBe("validation_failed");
+      expect(Object.keys(body.error.fields ?? {}), query).toContain(field);
     }
   });
 });

@@ -7,7 +7,7 @@ import {
   integrationSchema,
   verificationReportSchema,
 } from "../../../shared/contract";
-import { disconnectQuerySchema } from "../../../shared/data-contract";
+import { disconnectQuerySchema, integrationListQuerySchema } from "../../../shared/data-contract";
 import { parseInput } from "../../lib/app-error";
 import type { Actor } from "../audit/audit";
 import { requestActor } from "../auth/guard";
@@ -35,7 +35,7 @@ export function integrationRoutes(
     app.get(
       "/api/integrations",
       { config: read, schema: { response: { 200: integrationListSchema } } },
-      async () => ({ integrations: await service.list() }),
+      async (request) => service.page(parseInput(integrationListQuerySchema, request.query, "query")),
     );
 
     app.post(

@@ -1,4 +1,5 @@
 import type { Integration, IntegrationEvent } from "../../../shared/contract";
+import type { IntegrationListQuery } from "../../../shared/data-contract";
 import { changeActions } from "./change";
 import { checkActions } from "./check";
 import { connectActions } from "./connect";
@@ -15,8 +16,11 @@ export function createIntegrationService(deps: IntegrationDeps) {
   const { repo } = deps;
   const { load } = rowHelpers(deps);
   return {
-    async list(): Promise<Integration[]> {
-      return (await repo.list()).map(toIntegration);
+    async page(
+      query: IntegrationListQuery,
+    ): Promise<{ integrations: Integration[]; nextCursor: string | null }> {
+      const { rows, nextCursor } = await repo.page(query);
+      return { integrations: rows.map(toIntegration), nextCursor };
     },
 
     async get(id: string): Promise<Integration> {

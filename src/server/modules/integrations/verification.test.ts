@@ -72,7 +72,7 @@ describe("POST /api/integrations/test", () => {
   it("stores nothing", async () => {
     await test(body("healthy"));
     const list = await t.inject({ method: "GET", url: "/api/integrations" });
-    expect(list.json()).toEqual({ integrations: [] });
+    expect(list.json()).toEqual({ integrations: [], nextCursor: null });
   });
 
   it.each([

@@ -1,6 +1,8 @@
 import { queryOptions } from "@tanstack/react-query";
 import { partnersResponseSchema } from "../../../../shared/catalog";
 import {
+  type Integration,
+  type IntegrationList,
   integrationEventListSchema,
   integrationListSchema,
   integrationSchema,
@@ -29,7 +31,21 @@ export const partnersQuery = () =>
 export const integrationListQuery = () =>
   queryOptions({
     queryKey: integrationKeys.list(),
-    queryFn: ({ signal }) => apiRequest("/integrations", integrationListSchema, { signal }),
+    // The page shows every connection, grouped by partner: follow the pages (500 each, so one request for any
+    // console short of a very large estate).
+    queryFn: async ({ signal }): Promise<IntegrationList> => {
+      const all: Integration[] = [];
+      for (let cursor: string | null = null; ; ) {
+        const page: IntegrationList = await apiRequest(
+          `/integrations?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+          integrationListSchema,
+          { signal },
+        );
+        all.push(...page.integrations);
+        cursor = page.nextCursor;
+        if (cursor === null) return { integrations: all, nextCursor: null };
+      }
+    },
     select: (data) => data.integrations,
   });
 
