@@ -43,8 +43,8 @@ module.exports = {
       name: "production-not-to-simulator",
       severity: "error",
       comment:
-        "Production code has no branch that knows the simulator exists. Tests and benchmarks (bench.ts) drive it.",
-      from: { path: "^src/(server|client|shared|cli)/", pathNot: "(\\.test\\.tsx?|/bench\\.ts)$" },
+        "Production code has no branch that knows the simulator exists. Tests and benchmarks (bench*.ts) drive it.",
+      from: { path: "^src/(server|client|shared|cli)/", pathNot: "(\\.test\\.tsx?|/bench[a-z-]*\\.ts)$" },
       to: { path: "^src/simulator/" },
     },
     {
