@@ -197,6 +197,7 @@ await postgresRun();
 await check("benchmark (short)", bin("tsx"), ["src/server/bench.ts", "--short"]);
 await check("sync benchmark (short)", bin("tsx"), ["src/server/sync/bench.ts", "--short"]);
 await check("startup benchmark (short)", bin("tsx"), ["src/server/bench-startup.ts", "--short"]);
+await check("bundle benchmark", bin("tsx"), [".scripts/bench-bundle.ts", "--short"]);
 const built = await check("build", bin("vite"), ["build", "--logLevel", "warn"]);
 if (built) {
   process.stdout.write("\n::: browser tests (playwright)\n");
