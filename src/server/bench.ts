@@ -11,16 +11,15 @@
 // `--short` (what `npm test` runs, so the benchmark cannot rot unnoticed again) uses short runs and 200 connections
 // instead of 10,000, and judges nothing: it proves the benchmark still runs end to end and prints its table.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import pg from "pg";
 import { z } from "zod";
 import { startSimulator } from "../simulator/server";
+import { freshBenchDatabase } from "./bench-database";
 
 const short = process.argv.includes("--short");
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -29,17 +28,6 @@ const many = short ? 200 : 10_000;
 
 /** PATCHBAY_BENCH_DATABASE_URL runs the servers on PostgreSQL (a database of their own each time) instead of PGlite. */
 const pgServer = process.env.PATCHBAY_BENCH_DATABASE_URL;
-async function freshDatabase(server: string): Promise<string> {
-  const name = `patchbay_bench_${randomBytes(6).toString("hex")}`;
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 const readySchema = z.object({ appUrl: z.url(), bareUrl: z.url(), cookie: z.string(), bytes: z.number() });
 type Servers = z.infer<typeof readySchema> & { stop(): Promise<void> };
 
@@ -56,7 +44,7 @@ async function startServers(
       PATCHBAY_BENCH_CONNECTIONS: String(connections),
       PATCHBAY_BENCH_SIMULATOR: simulator.origin,
       PATCHBAY_BENCH_SIMULATOR_HOST: simulator.hostPort,
-      ...(pgServer ? { DATABASE_URL: await freshDatabase(pgServer) } : {}),
+      ...(pgServer ? { DATABASE_URL: await freshBenchDatabase(pgServer) } : {}),
     },
     stdio: ["pipe", "pipe", "pipe"],
   });

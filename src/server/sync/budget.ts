@@ -59,7 +59,7 @@ function numberField(row: unknown, field: string): number {
 }
 
 /** The sliding minute, plus the time a call may take to reach the partner. */
-const MINUTE_WINDOW_S = 61;
+export const MINUTE_WINDOW_S = 61;
 const HOUR_SLOT_S = 360;
 const perSlot = (limit: number, periodS: number, slotS: number) =>
   Math.max(1, Math.floor((limit * slotS) / (periodS + slotS)));
