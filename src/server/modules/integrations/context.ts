@@ -35,6 +35,7 @@ export function toIntegration(row: IntegrationRow): Integration {
   const error = integrationErrorSchema.safeParse(row.lastError);
   // A connection that verifies but whose data has stopped flowing is degraded, with the sync's reason: the two
   // signals are kept apart (a re-check passing does not hide a stalled sync, nor the reverse).
+  // The list's status filter says the same in SQL (statusIs in repository.ts): change both together.
   const stalled = integrationErrorSchema.safeParse(row.syncIssue);
   const syncDegraded = row.status === "connected" && stalled.success;
   return {

@@ -42,7 +42,7 @@ const byName: Sort<IntegrationRow> = {
 };
 
 /** The status a connection shows (toIntegration): a connected one whose sync has stalled shows degraded. */
-function statusIs(status: "connected" | "degraded" | "error" | "disconnected"): SQL | undefined {
+function statusIs(status: NonNullable<IntegrationListQuery["status"]>): SQL | undefined {
   switch (status) {
     case "connected":
       return and(eq(integrations.status, "connected"), isNull(integrations.syncIssue));
